@@ -1,0 +1,42 @@
+# mmutorture: two commands, per INTERFACE.md.
+#   make run   installs what is missing, builds in release mode, runs the default campaign
+#   make test  the same set-up, then the whole test suite and the short CI campaigns
+SWIFT   ?= swift
+BIN     := .build/release/mmutorture
+ARGS    ?=
+SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: all deps build run test unit-tests ci-campaigns mutants-gate bench clean
+
+all: build
+
+# liburcu-dev (and pkg-config, which SwiftPM uses to find it) from apt-get,
+# only when missing.
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists liburcu; then \
+	    echo "make: installing liburcu-dev with apt-get"; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q liburcu-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+run: build
+	$(BIN) run $(ARGS)
+
+# Unit tests (XCTest, release build, run serially: stress tests want the
+# cores), then the CI campaigns.
+test: build unit-tests ci-campaigns
+
+unit-tests: deps
+	$(SWIFT) test -c release
+
+ci-campaigns: build
+	@bash scripts/ci-campaigns.sh $(BIN)
+
+bench: build
+	$(BIN) bench
+
+clean:
+	rm -rf .build

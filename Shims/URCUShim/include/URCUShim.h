@@ -1,0 +1,4 @@
+// Umbrella header of the C shim over liburcu 0.13 that Swift imports.
+#include "urcu_shim_decls.h"
+#include "urcu_shim_inline.h"
+#include "mmut_atomics.h"

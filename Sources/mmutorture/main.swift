@@ -1,0 +1,4 @@
+import ArgumentParser
+import MMUTortureCore
+
+MMUTortureCommand.main()
