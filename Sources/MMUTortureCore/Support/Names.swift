@@ -1,0 +1,67 @@
+/// Names that the config, the command line and the reports share.
+
+/// The fast-path protocol under test (PROTOCOL.md 2.2 and 2.4).
+public enum ProtocolName: String, CaseIterable, Codable, Sendable {
+    /// The RFC's vCPU-id identification protocol (seed 004): the default.
+    case vcpuID = "vcpu-id"
+    /// The protocol merged in Linux 3.6: HOST_WRITABLE | MMU_WRITABLE, one cmpxchg.
+    case mmuWritable = "mmu-writable"
+}
+
+/// How the threads are run.
+public enum ModeName: String, CaseIterable, Codable, Sendable {
+    /// Real threads, real liburcu, real atomics: finds races.
+    case native
+    /// One simulated thread at a time under a seeded scheduler: replays them exactly.
+    case deterministic
+}
+
+/// The spte identification layout (PROTOCOL.md 1, seed 004).
+public enum IdentificationLayout: String, CaseIterable, Codable, Sendable {
+    /// The whole top byte: ids 1...254 (255 reserved), so vCPUs 0...253 are fast.
+    case vmx
+    /// Bits 56-62 (bit 63 is NX): ids 1...127, so vCPUs 0...126 are fast.
+    case softmmu
+
+    /// The largest identification value (vCPU id + 1).
+    public var maxID: Int { self == .vmx ? 254 : 127 }
+    /// How many vCPUs can take the fast path; the others always go slow.
+    public var fastVCPULimit: Int { maxID }
+}
+
+/// Guest paging mode (PROTOCOL.md 2.8, issue 4).
+public enum PagingMode: String, CaseIterable, Codable, Sendable {
+    /// Two-dimensional paging: every shadow page is direct.
+    case tdp
+    /// Shadow paging of a 64-bit guest: indirect leaf pages with gfns[].
+    case shadow
+    /// Shadow paging of a 32-bit guest: 4 MiB pages shadowed by two direct
+    /// half-size pages, so the quadrant matters (seed 002).
+    case shadow32
+}
+
+/// How the workload picks gfns.
+public enum WorkloadPattern: String, CaseIterable, Codable, Sendable {
+    case uniform
+    /// Most accesses go to a small hot set of frames.
+    case hotset
+    /// Zipf-distributed over all frames.
+    case zipf
+}
+
+/// The known-broken protocol variants of PROTOCOL.md 4, by name ("none" is
+/// the correct protocol).
+public enum MutantName: String, CaseIterable, Codable, Sendable {
+    case none
+    case sharedID = "shared-id"
+    case noFastpathMB = "no-fastpath-mb"
+    case noWPMB = "no-wp-mb"
+    case wpIgnoresID = "wp-ignores-id"
+    case skipTLBFlush = "skip-tlb-flush"
+    case freeWithoutGrace = "free-without-grace"
+    case noNotifierRetry = "no-notifier-retry"
+    case nonatomicSPTEUpdate = "nonatomic-spte-update"
+    case ignoreQuadrant = "ignore-quadrant"
+    case obsoleteInHash = "obsolete-in-hash"
+    case mmuWritableKeep = "mmu-writable-keep"
+}
