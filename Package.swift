@@ -41,10 +41,19 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        // Campaign config files (YAML through Yams) and reports (JSON, JUnit).
+        .target(
+            name: "MMUTortureConfig",
+            dependencies: [
+                "MMUTortureCore",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "mmutorture",
             dependencies: [
                 "MMUTortureCore",
+                "MMUTortureConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -53,6 +62,10 @@ let package = Package(
         .testTarget(
             name: "MMUTortureCoreTests",
             dependencies: ["MMUTortureCore", "URCUShim"]
+        ),
+        .testTarget(
+            name: "MMUTortureConfigTests",
+            dependencies: ["MMUTortureConfig", "MMUTortureCore"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,1 @@
+// Campaign configuration, reports (JSON, JUnit): see issue 5.

@@ -1,0 +1,3 @@
+import XCTest
+@testable import MMUTortureConfig
+final class PlaceholderTests: XCTestCase { func testNothing() {} }
