@@ -1,15 +1,6 @@
 import ArgumentParser
 import MMUTortureCore
 
-struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a campaign (no file = the built-in default campaign).")
-    @Argument(help: "Campaign config file (YAML).") var config: String?
-    func run() throws {
-        print("no campaign yet")
-        throw notYetImplemented("run")
-    }
-}
-
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "replay", abstract: "Re-run the case a JSON report describes and say whether the violation came back.")
     @Argument(help: "A report written by `run --report`.") var report: String

@@ -47,4 +47,10 @@ MMUT_INLINE void mmut_compiler_barrier(void) { cmm_barrier(); }
 /// Spin-wait hint (pause).
 MMUT_INLINE void mmut_cpu_relax(void) { caa_cpu_relax(); }
 
+
+
+/// The time-stamp counter: orders trace events across threads (constant,
+/// synchronised TSC on every x86-64 this runs on; not a memory barrier).
+MMUT_INLINE uint64_t mmut_rdtsc(void) { return __builtin_ia32_rdtsc(); }
+
 #endif

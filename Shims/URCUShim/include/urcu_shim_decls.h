@@ -38,6 +38,11 @@ void mmut_qsbr_quiescent_state_outline(void);
 void mmut_qsbr_thread_offline_outline(void);
 void mmut_qsbr_thread_online_outline(void);
 
+/// SIGINT/SIGTERM handling: the handler only records the signal.
+void mmut_install_interrupt_handlers(void);
+int mmut_interrupt_signal(void);
+void mmut_clear_interrupt(void);
+
 /// Number of call_rcu callbacks that have run (all flavours), for tests.
 uint64_t mmut_rcu_callbacks_run(void);
 

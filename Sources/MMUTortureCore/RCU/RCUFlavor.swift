@@ -124,3 +124,17 @@ extension RCUFlavorName {
 
 /// Number of call_rcu callbacks that have run so far, all flavours.
 public func rcuCallbacksRun() -> UInt64 { mmut_rcu_callbacks_run() }
+
+/// No RCU at all: for a thread that never reads under RCU and must not be
+/// registered (the main thread's final audit, after the others stopped).
+public enum NoRCU: RCUFlavor {
+    public static var name: RCUFlavorName { .mb }
+    public static func registerThread() {}
+    public static func unregisterThread() {}
+    public static func readLock() {}
+    public static func readUnlock() {}
+    public static func readOngoing() -> Bool { false }
+    public static func synchronize() {}
+    public static func callRCU(_ cb: @convention(c) (UnsafeMutableRawPointer?) -> Void, _ ctx: UnsafeMutableRawPointer?) { cb(ctx) }
+    public static func barrier() {}
+}

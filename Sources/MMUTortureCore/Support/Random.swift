@@ -8,8 +8,8 @@
 /// SplitMix64: used to expand one seed into many well-mixed ones.
 public struct SplitMix64: RandomNumberGenerator {
     public var state: UInt64
-    @inlinable public init(seed: UInt64) { state = seed }
-    @inlinable public mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -22,13 +22,13 @@ public struct SplitMix64: RandomNumberGenerator {
 public struct Xoshiro256StarStar: RandomNumberGenerator {
     public var s0, s1, s2, s3: UInt64
 
-    @inlinable public init(seed: UInt64) {
+    public init(seed: UInt64) {
         var sm = SplitMix64(seed: seed)
         s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
     }
 
-    @inlinable @inline(__always)
+    @inline(__always)
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
@@ -39,13 +39,13 @@ public struct Xoshiro256StarStar: RandomNumberGenerator {
     }
 
     /// A value in 0..<bound (bound > 0), by Lemire's multiply-shift (tiny bias, no division).
-    @inlinable @inline(__always)
+    @inline(__always)
     public mutating func below(_ bound: Int) -> Int {
         Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 
     /// True with probability p (0...1).
-    @inlinable @inline(__always)
+    @inline(__always)
     public mutating func chance(_ p: Double) -> Bool {
         Double(next() >> 11) * 0x1.0p-53 < p
     }
@@ -63,7 +63,6 @@ public enum StreamPurpose: UInt64, Sendable {
 }
 
 /// Derives the seed of stream (`purpose`, `index`) from a master seed.
-@inlinable
 public func deriveSeed(_ master: UInt64, _ purpose: StreamPurpose, _ index: Int = 0) -> UInt64 {
     var sm = SplitMix64(seed: master ^ (purpose.rawValue &* 0xD6E8_FEB8_6659_FD93))
     _ = sm.next()

@@ -1,0 +1,163 @@
+import MMUTortureCore
+import Yams
+
+/// Every key a config file may have, in the order `resolvedYAML()` prints
+/// them, with their ranges. The one place to add a key.
+enum ConfigSchema {
+    /// Keys whose value is a mapping of further keys.
+    static let sections = ["guest", "workload", "mmu", "perturb", "checker"]
+
+    /// The top-level key of a campaign file that lists its scenarios.
+    static let scenariosKey = "scenarios"
+
+    /// The longest run a config may ask for (one week), so that deadlines
+    /// computed from it never overflow.
+    static let maxDuration = DurationSpec.hours(24 * 7)
+
+    /// The most repeats of one scenario.
+    static let maxRepeat = 10_000
+
+    /// Mutants that break the vcpu-id protocol's own mechanisms, so that
+    /// they mean nothing under mmu-writable.
+    static let vcpuIDOnlyMutants: Set<MutantName> = [.sharedID, .noFastpathMB, .noWPMB, .wpIgnoresID]
+
+    /// Every leaf key, sections flattened, in print order.
+    static let fields: [ConfigField] = [
+        name,
+        .choice("protocol", \.protocol),
+        .choice("mutant", \.mutant),
+        .choice("mode", \.mode),
+        seed,
+        .duration("duration", \.duration, in: .zero...maxDuration, note: " (0 = no time budget)"),
+        .integer("operations", \.operations, expected: "a whole number of operations (0 = no operation budget)",
+                 isValid: { _ in true }),
+        .integer("vcpus", \.vcpus, in: 1...512),
+        .boolean("allow_slow_vcpus", \.allowSlowVCPUs),
+        .choice("identification", \.identification),
+        .choice("rcu", \.rcu),
+        .integer("guest.frames", \.guest.frames, in: 16...(1 << 20)),
+        .choice("guest.paging", \.guest.paging),
+        .fraction("workload.write_ratio", \.workload.writeRatio),
+        .choice("workload.pattern", \.workload.pattern),
+        .integer("workload.hot_frames", \.workload.hotFrames, in: 1...(1 << 20)),
+        .fraction("workload.hot_ratio", \.workload.hotRatio),
+        .number("workload.zipf_s", \.workload.zipfS, expected: "a number greater than 0 and at most 10",
+                isValid: { $0 > 0 && $0 <= 10 }),
+        .integer("mmu.threads", \.mmu.threads, in: 1...8),
+        weight("mmu.write_protect", \.mmu.writeProtect),
+        weight("mmu.unprotect", \.mmu.unprotect),
+        weight("mmu.dirty_log", \.mmu.dirtyLog),
+        weight("mmu.zap_all", \.mmu.zapAll),
+        weight("mmu.invalidate_range", \.mmu.invalidateRange),
+        weight("mmu.invalidate_page", \.mmu.invalidatePage),
+        weight("mmu.audit", \.mmu.audit),
+        .fraction("perturb.probability", \.perturb.probability),
+        .duration("perturb.max_delay", \.perturb.maxDelay, in: .zero...DurationSpec.seconds(1)),
+        .boolean("perturb.swarm", \.perturb.swarm),
+        .choices("perturb.points", \.perturb.points),
+        .choices("perturb.kinds", \.perturb.kinds),
+        .integer("repeat", \.repeat, in: 1...maxRepeat),
+        .duration("watchdog", \.watchdog, in: DurationSpec.milliseconds(1)...DurationSpec.hours(24)),
+        .duration("checker.audit_interval", \.checker.auditInterval, in: .zero...DurationSpec.hours(1),
+                  note: " (0 = only the final audit)"),
+        .integer("trace_depth", \.traceDepth, in: 1...65_536),
+    ]
+
+    /// The field for a dotted key path.
+    static let fieldsByPath: [String: ConfigField] = Dictionary(
+        fields.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// The keys allowed directly under `section` ("" for the top level):
+    /// leaf keys and section names, in print order.
+    static func keys(in section: String) -> [String] {
+        var result: [String] = []
+        for field in fields where field.section == section && !result.contains(field.key) {
+            result.append(field.key)
+        }
+        if section.isEmpty {
+            result += sections
+        }
+        return result
+    }
+
+    /// An mmu operation weight.
+    private static func weight(_ path: String, _ keyPath: WritableKeyPath<CampaignConfig, Int>) -> ConfigField {
+        .integer(path, keyPath, expected: "a weight: a whole number from 0 to \(MMUConfig.maxWeight)",
+                 isValid: { (0...MMUConfig.maxWeight).contains($0) })
+    }
+
+    /// `name`: a short printable label (it ends up in file names and JUnit).
+    private static let name: ConfigField = {
+        let expected = "a name of 1 to 128 printable characters"
+        return ConfigField(
+            path: "name", expected: expected,
+            read: { node, config, _ in
+                config.name = try ConfigField.scalarText(node, expected: expected)
+            },
+            check: { config in
+                let name = config.name
+                let printable = name.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
+                return (1...128).contains(name.count) && printable
+                    ? nil : "expected \(expected), got '\(shortened(name))'"
+            },
+            render: { yamlQuoted($0.name) })
+    }()
+
+    /// `seed`: a 64-bit number (decimal or 0x hex), or `random`.
+    private static let seed: ConfigField = {
+        let expected = "a seed: a whole number from 0 to \(UInt64.max) (or 0x hex), or random"
+        return ConfigField(
+            path: "seed", expected: expected,
+            read: { node, config, context in
+                let text = try ConfigField.scalarText(node, expected: expected)
+                if text.lowercased() == "random" {
+                    config.seed = context.randomSeed
+                    config.seedWasRandom = true
+                } else if let value = ConfigField.parseInteger(text, as: UInt64.self) {
+                    config.seed = value
+                    config.seedWasRandom = false
+                } else {
+                    throw FieldProblem(message: "expected \(expected), got \(node.shownInMessage)")
+                }
+            },
+            check: { _ in nil },
+            render: { "\($0.seed)" + ($0.seedWasRandom ? "  # drawn at random (seed: random)" : "") })
+    }()
+}
+
+/// `text` as a YAML scalar that reads back as the same string: plain when
+/// that is unambiguous, otherwise double-quoted with escapes.
+func yamlQuoted(_ text: String) -> String {
+    let plainSafe = !text.isEmpty
+        && text.unicodeScalars.allSatisfy { scalar in
+            (scalar.properties.isAlphabetic && scalar.isASCII) || ("0"..."9").contains(scalar)
+                || "-_./".unicodeScalars.contains(scalar)
+        }
+        && !["-", ".", "~", "null", "true", "false", "yes", "no", "on", "off"].contains(text.lowercased())
+        && !text.hasPrefix("-")
+    if plainSafe { return text }
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r": out += "\\r"
+        default:
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}
+
+extension String {
+    /// The string with zeros added in front up to `width` characters.
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Levenshtein distance between two strings (insertions, deletions and
+/// substitutions of characters), for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}
+
+/// The candidate closest to `word` by edit distance (ignoring case, and `-`
+/// versus `_`), if it is close enough to be a plausible typo.
+func nearest(to word: String, in candidates: [String]) -> String? {
+    func normalized(_ s: String) -> String { s.lowercased().replacingOccurrences(of: "-", with: "_") }
+    let target = normalized(word)
+    let limit = max(2, target.count / 3)
+    var best: (candidate: String, distance: Int)?
+    for candidate in candidates {
+        let distance = editDistance(target, normalized(candidate))
+        if distance <= limit, distance < (best?.distance ?? .max) {
+            best = (candidate, distance)
+        }
+    }
+    return best?.candidate
+}

@@ -1,1 +1,0 @@
-// Campaign configuration, reports (JSON, JUnit): see issue 5.

@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import URCUShim
+
+/// What exactly a checker saw (rendered into the violation's message).
+public enum ViolationDetail: UInt64, Sendable {
+    case writeAfterProtect = 1       // a guest write landed in a protected gfn without the slow path
+    case writableAfterProtect        // a W spte survived write-protect (post-scan check)
+    case writableInAudit             // an audit found a W spte on a protected gfn
+    case poisonedShadowPage          // a lockless walker read a freed shadow page
+    case freedHostPageAccess         // a guest access reached a freed host page
+    case freedHostPageMapped         // an audit found a spte mapping a freed host page
+    case dirtyBitLost                // a written host page was not marked dirty before its spte went
+    case dirtyLogMismatch            // the destination copy differs from guest memory
+    case staleTLB                    // a TLB entry grants more than the spte after a flush
+    case gfnMismatch                 // computed gfn != rmap gfn
+    case obsoletePageReturned        // a lookup returned an obsolete page
+    case obsoleteRoot                // a vCPU ran on an obsolete root after its reload
+
+    public var text: String {
+        switch self {
+        case .writeAfterProtect: return "a guest write landed in a write-protected gfn without going through the slow path"
+        case .writableAfterProtect: return "a writable spte survived write-protect (seen right after the scan and flush, under the mmu-lock)"
+        case .writableInAudit: return "an audit under the mmu-lock found a writable spte on a write-protected gfn"
+        case .poisonedShadowPage: return "a lockless walker read a shadow page after it was freed (poison seen)"
+        case .freedHostPageAccess: return "a guest access reached a host page after the host freed it"
+        case .freedHostPageMapped: return "a spte maps a host page after invalidate returned it to the host"
+        case .dirtyBitLost: return "a host page written by the guest was not marked dirty before its spte was dropped"
+        case .dirtyLogMismatch: return "after the final harvest the destination copy differs from guest memory"
+        case .staleTLB: return "after a flush returned, a TLB entry grants more than the current spte"
+        case .gfnMismatch: return "the computed gfn of a leaf spte differs from the gfn its rmap holds it under"
+        case .obsoletePageReturned: return "a shadow-page lookup returned an obsolete page"
+        case .obsoleteRoot: return "a vCPU ran on an obsolete root after handling its reload request"
+        }
+    }
+}
+
+/// One violation as recorded on the spot: plain words, no allocation, so the
+/// checker can fire from inside the hot paths.
+public struct ViolationRecord: Sendable {
+    public var invariant: Invariant
+    public var detail: ViolationDetail
+    public var thread: Int
+    public var vcpu: Int?
+    public var gfn: Int?
+    public var sptes: [UInt64]
+    public var time: UInt64
+}
+
+/// Where violations go: a fixed array of slots claimed with one atomic add.
+/// The first violation also raises the VM's stop flag.
+public final class ViolationLog {
+    public static let capacity = 32
+    let invariant: UnsafeMutablePointer<UInt64>
+    let words: UnsafeMutablePointer<UInt64>   // capacity * 8
+    public let count: UnsafeMutablePointer<UInt64>
+    public var stopOnFirst = true
+
+    public init() {
+        invariant = .allocate(capacity: Self.capacity)
+        invariant.initialize(repeating: 0, count: Self.capacity)
+        words = .allocate(capacity: Self.capacity * 8)
+        words.initialize(repeating: 0, count: Self.capacity * 8)
+        count = .allocate(capacity: 1)
+        count.initialize(to: 0)
+    }
+
+    deinit {
+        invariant.deallocate(); words.deallocate(); count.deallocate()
+    }
+
+    public var total: Int { Int(mmut_load_acquire(count)) }
+
+    /// The recorded violations (call after the threads stopped).
+    public func records() -> [ViolationRecord] {
+        let n = min(total, Self.capacity)
+        return (0..<n).compactMap { i in
+            let w = words + i * 8
+            let code = Int(invariant[i])
+            guard code >= 1, code <= Invariant.allCases.count else { return nil }
+            let inv = Invariant.allCases[code - 1]
+            guard let detail = ViolationDetail(rawValue: w[0]) else { return nil }
+            let vcpu = Int(bitPattern: UInt(w[2]))
+            let gfn = Int(bitPattern: UInt(w[3]))
+            return ViolationRecord(invariant: inv, detail: detail, thread: Int(w[1]), vcpu: vcpu < 0 ? nil : vcpu,
+                                   gfn: gfn < 0 ? nil : gfn, sptes: [w[4], w[5]].filter { $0 != ~0 }, time: w[6])
+        }
+    }
+}
+
+/// A violation handle the paths carry: two pointers, trivially copyable.
+public struct ViolationSink {
+    let log: Unmanaged<ViolationLog>
+    let stop: UnsafeMutablePointer<UInt64>
+
+    public init(log: ViolationLog, stop: UnsafeMutablePointer<UInt64>) {
+        self.log = Unmanaged.passUnretained(log)
+        self.stop = stop
+    }
+
+    /// Records a violation and stops the run (cold path).
+    @inline(never)
+    public func report<P: Platform>(_ p: P, _ invariant: Invariant, _ detail: ViolationDetail, vcpu: Int?, gfn: Int?,
+                                    spteA: UInt64 = ~0, spteB: UInt64 = ~0) {
+        let l = log.takeUnretainedValue()
+        let slot = Int(mmut_fetch_add(l.count, 1))
+        p.count(.violations)
+        p.trace(.violation, gfn: gfn ?? -1, spteA, spteB)
+        if slot < ViolationLog.capacity {
+            let w = l.words + slot * 8
+            w[0] = detail.rawValue
+            w[1] = UInt64(p.threadIndex)
+            w[2] = UInt64(bitPattern: Int64(vcpu ?? -1))
+            w[3] = UInt64(bitPattern: Int64(gfn ?? -1))
+            w[4] = spteA
+            w[5] = spteB
+            w[6] = p.timestamp()
+            mmut_store_release(l.invariant + slot, UInt64(Invariant.allCases.firstIndex(of: invariant)! + 1))
+        }
+        if l.stopOnFirst { mmut_store_release(stop, 1) }
+    }
+}

@@ -1,0 +1,107 @@
+/// A protocol variant: the correct protocols and every mutant are values of
+/// this one table, chosen by name (as rcutorture chooses its `rcu_torture_ops`
+/// by `torture_type=`). The paths consult one named behaviour at the one
+/// place it concerns; the runner is blind to which variant it drives.
+public struct ProtocolOps: Sendable {
+    /// Which fast path runs: the RFC's vCPU-id protocol or the merged one.
+    public var protocolName: ProtocolName
+    /// vcpu-id: every vCPU uses its own identification. `shared-id` breaks it.
+    public var uniqueIdentification = true
+    /// vcpu-id: `smp_mb()` between the id store and the rmap flag load.
+    public var fastPathBarrier = true
+    /// write-protect: `smp_mb()` between setting the flag and scanning sptes.
+    public var writeProtectBarrier = true
+    /// write-protect also clears identified (read-only) sptes, not only W ones.
+    public var writeProtectClearsID = true
+    /// write-protect flushes remote TLBs when it cleared a W spte.
+    public var writeProtectFlushes = true
+    /// zap-obsolete frees shadow pages only after an RCU grace period.
+    public var freeAfterGracePeriod = true
+    /// the slow path re-checks mmu_notifier_seq/count under the mmu-lock.
+    public var notifierRetryCheck = true
+    /// mmu-lock updates of locklessly modifiable sptes are atomic exchanges.
+    public var atomicSPTEUpdate = true
+    /// direct pages add `quadrant << 9` when computing a gfn.
+    public var quadrantAwareGFN = true
+    /// zap-obsolete unlinks pages from the hash at once (hlist_del_init).
+    public var obsoleteLeavesHash = true
+    /// mmu-writable: write-protect of a shadowed gfn also clears MMU_WRITABLE.
+    public var writeProtectClearsMMUWritable = true
+
+    public init(protocolName: ProtocolName) { self.protocolName = protocolName }
+
+    public var isVCPUID: Bool { protocolName == .vcpuID }
+}
+
+/// Why a mutant exists, what it should break and where it comes from.
+public struct MutantInfo: Sendable {
+    public var name: MutantName
+    public var summary: String
+    /// Invariants of which at least one must fire.
+    public var expectedInvariants: [Invariant]
+    /// The protocol the mutant applies to.
+    public var protocolName: ProtocolName
+    public var source: String
+    /// What the mutant changes, applied to the correct protocol's ops.
+    public var apply: @Sendable (inout ProtocolOps) -> Void
+}
+
+/// The table of variants: the correct protocols are `ops(protocol, .none)`.
+public enum ProtocolVariants {
+    public static let mutants: [MutantInfo] = [
+        MutantInfo(name: .sharedID, summary: "every vCPU uses the same identification (seed 004's three-vCPU race)",
+                   expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   apply: { $0.uniqueIdentification = false }),
+        MutantInfo(name: .noFastpathMB, summary: "no barrier between setting the identification and reading the rmap flag",
+                   expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   apply: { $0.fastPathBarrier = false }),
+        MutantInfo(name: .noWPMB, summary: "no barrier between setting the rmap flag and scanning the sptes",
+                   expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   apply: { $0.writeProtectBarrier = false }),
+        MutantInfo(name: .wpIgnoresID, summary: "write-protect clears only W sptes, leaving identified ones alone",
+                   expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   apply: { $0.writeProtectClearsID = false }),
+        MutantInfo(name: .skipTLBFlush, summary: "write-protect does not flush remote TLBs",
+                   expectedInvariants: [.wpSafety, .tlbCoherence], protocolName: .vcpuID, source: "seed 003",
+                   apply: { $0.writeProtectFlushes = false }),
+        MutantInfo(name: .freeWithoutGrace, summary: "zapped shadow pages are freed without waiting for a grace period",
+                   expectedInvariants: [.rcuLifetime], protocolName: .vcpuID, source: "seed 000, seed 004",
+                   apply: { $0.freeAfterGracePeriod = false }),
+        MutantInfo(name: .noNotifierRetry, summary: "the slow path installs the spte without the notifier retry check",
+                   expectedInvariants: [.hostPage], protocolName: .vcpuID, source: "seed 001",
+                   apply: { $0.notifierRetryCheck = false }),
+        MutantInfo(name: .nonatomicSPTEUpdate, summary: "mmu-lock paths overwrite a locklessly modifiable spte with a plain store",
+                   expectedInvariants: [.dirtyBit, .dirtyLog], protocolName: .mmuWritable, source: "seed 003",
+                   apply: { $0.atomicSPTEUpdate = false }),
+        MutantInfo(name: .ignoreQuadrant, summary: "the direct-page gfn computation ignores the quadrant",
+                   expectedInvariants: [.gfnConsistency, .dirtyLog], protocolName: .vcpuID, source: "seed 002",
+                   apply: { $0.quadrantAwareGFN = false }),
+        MutantInfo(name: .obsoleteInHash, summary: "zapped obsolete pages stay on the hash and lookups may return them",
+                   expectedInvariants: [.obsolete], protocolName: .vcpuID, source: "seed 000",
+                   apply: { $0.obsoleteLeavesHash = false }),
+        MutantInfo(name: .mmuWritableKeep, summary: "write-protect of a shadowed gfn keeps MMU_WRITABLE",
+                   expectedInvariants: [.wpSafety], protocolName: .mmuWritable, source: "Linux 3.6 (seed 003's thread)",
+                   apply: { $0.writeProtectClearsMMUWritable = false }),
+    ]
+
+    public static func info(_ name: MutantName) -> MutantInfo? { mutants.first { $0.name == name } }
+
+    /// The ops for a protocol with an optional mutant applied.
+    public static func ops(_ protocolName: ProtocolName, mutant: MutantName) -> ProtocolOps {
+        var ops = ProtocolOps(protocolName: protocolName)
+        if let m = info(mutant) { m.apply(&ops) }
+        return ops
+    }
+}
+
+/// The invariants of PROTOCOL.md 3.
+public enum Invariant: String, CaseIterable, Codable, Sendable {
+    case wpSafety = "wp-safety"
+    case dirtyLog = "dirty-log"
+    case rcuLifetime = "rcu-lifetime"
+    case hostPage = "host-page"
+    case dirtyBit = "dirty-bit"
+    case tlbCoherence = "tlb-coherence"
+    case gfnConsistency = "gfn-consistency"
+    case obsolete = "obsolete"
+}

@@ -1,0 +1,191 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The shape of one modelled VM.
+public struct VMConfig: Sendable {
+    public var frames: Int = 4096
+    public var vcpus: Int = 4
+    public var mmuThreads: Int = 1
+    public var layout: IdentificationLayout = .vmx
+    public var paging: PagingMode = .tdp
+    public var ops: ProtocolOps = ProtocolOps(protocolName: .vcpuID)
+    /// Shadow pages in the arena (0 = sized from `frames`).
+    public var poolPages: Int = 0
+    public var traceDepth: Int = 64
+    /// Software TLB entries per vCPU (direct-mapped, power of two).
+    public var tlbEntries: Int = 16
+    public init() {}
+}
+
+/// The model MMU of PROTOCOL.md 1: host memory, shadow pages, rmaps, the
+/// dirty bitmap, notifier state, vCPUs. A trivial value of raw pointers, so
+/// that the paths can take it by value with no ARC; `VMStorage` owns the
+/// allocations.
+public struct VM {
+    public let config: VMConfig
+    public let frames: Int
+    public let vcpuCount: Int
+    public let layout: IdentificationLayout
+    public let ops: ProtocolOps
+
+    // Shadow pages.
+    public let pageCount: Int
+    /// `pageCount * 512` sptes.
+    public let sptes: UnsafeMutablePointer<UInt64>
+    /// `pageCount * SPHeader.words` header words.
+    public let headers: UnsafeMutablePointer<UInt64>
+    /// `pageCount * 512` gfns[] slots, handed only to indirect pages.
+    public let gfnsArena: UnsafeMutablePointer<UInt64>
+    public let hashBuckets: Int
+    /// Heads of the shadow-page hash chains (page index + 1).
+    public let hashHeads: UnsafeMutablePointer<UInt64>
+
+    // rmaps (kvm_rmap_head), per gfn.
+    public static let rmapCapacity = 4
+    /// Per gfn: PTE_LIST_WRITE_PROTECT and friends; read locklessly by the fast path.
+    public let rmapFlags: UnsafeMutablePointer<UInt64>
+    public let rmapCount: UnsafeMutablePointer<UInt64>
+    /// Per gfn, `rmapCapacity` global spte indices + 1.
+    public let rmapEntries: UnsafeMutablePointer<UInt64>
+    public static let pteListWriteProtect: UInt64 = 1
+
+    // Host memory.
+    public let pfnCount: Int
+    /// gfn -> pfn + 1 (0 = not mapped): the host page table behind the memslot.
+    public let hostPT: UnsafeMutablePointer<UInt64>
+    public let pfnData: UnsafeMutablePointer<UInt64>
+    public let pfnRefcount: UnsafeMutablePointer<UInt64>
+    /// bit 0 allocated, bit 1 host-writable, bit 2 freed (poisoned).
+    public let pfnState: UnsafeMutablePointer<UInt64>
+    /// The host page's dirty state (`kvm_set_pfn_dirty`).
+    public let pfnDirty: UnsafeMutablePointer<UInt64>
+    public static let pfnAllocated: UInt64 = 1, pfnHostWritable: UInt64 = 2, pfnFreed: UInt64 = 4
+    public static let poisonData: UInt64 = 0x6B6B_6B6B_6B6B_6B6B
+
+    /// Per gfn: 1 when a write fault made a spte writable (memslot dirty bitmap).
+    public let dirtyBitmap: UnsafeMutablePointer<UInt64>
+
+    /// Global words: see `Global`.
+    public let globals: UnsafeMutablePointer<UInt64>
+    public enum Global {
+        public static let mmuValidGen = 0
+        public static let notifierSeq = 8
+        public static let notifierCount = 16
+        public static let stop = 24
+        public static let freeHead = 32
+        public static let activeHead = 33
+        public static let freeCount = 34
+        public static let gfnsFreeHead = 35
+        public static let words = 40
+    }
+
+    // vCPUs.
+    /// Per vCPU, `VCPUWord.stride` words (a cache line): mode, requests.
+    public let vcpuShared: UnsafeMutablePointer<UInt64>
+    public enum VCPUWord {
+        public static let stride = 8
+        public static let mode = 0
+        public static let requests = 1
+    }
+    public static let modeOutsideGuest: UInt64 = 0, modeInGuest: UInt64 = 1
+    public static let requestTLBFlush: UInt64 = 1, requestMMUReload: UInt64 = 2
+
+    /// Checker state per gfn: `Protection`.
+    public let protection: UnsafeMutablePointer<UInt64>
+    public enum Protection {
+        public static let none: UInt64 = 0
+        /// write-protect is in progress (flag set, scan or flush not done).
+        public static let protecting: UInt64 = 1
+        /// write-protect returned: wp-safety holds until unprotect.
+        public static let protected: UInt64 = 2
+    }
+
+    public let mmuLock: MMULock
+
+    // MARK: addressing helpers
+
+    @inline(__always)
+    public func sptep(page: Int, index: Int) -> UnsafeMutablePointer<UInt64> { sptes + (page &* 512 &+ index) }
+    @inline(__always)
+    public func sptep(global: Int) -> UnsafeMutablePointer<UInt64> { sptes + global }
+    @inline(__always)
+    public func header(_ page: Int, _ word: Int) -> UnsafeMutablePointer<UInt64> { headers + (page &* SPHeader.words &+ word) }
+    @inline(__always)
+    public func global(_ word: Int) -> UnsafeMutablePointer<UInt64> { globals + word }
+    @inline(__always)
+    public func vcpuWord(_ vcpu: Int, _ word: Int) -> UnsafeMutablePointer<UInt64> { vcpuShared + (vcpu &* VCPUWord.stride &+ word) }
+}
+
+/// Owns the memory behind a `VM`.
+public final class VMStorage {
+    public let vm: VM
+
+    public init(config: VMConfig) {
+        precondition(config.frames >= 16 && config.vcpus >= 1)
+        let frames = config.frames
+        // Enough pages for several generations of the whole table.
+        let perGeneration = 2 + (frames + (1 << 18) - 1) / (1 << 18) + (frames + 511) / 512 * 2 + 4
+        let pageCount = config.poolPages > 0 ? config.poolPages : max(64, perGeneration * 8)
+        func words(_ n: Int, _ v: UInt64 = 0) -> UnsafeMutablePointer<UInt64> {
+            let p = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+            p.initialize(repeating: v, count: n)
+            return p
+        }
+        let pfnCount = frames * 2 + 64
+        var hashBuckets = 64
+        while hashBuckets < pageCount { hashBuckets <<= 1 }
+        vm = VM(config: config, frames: frames, vcpuCount: config.vcpus, layout: config.layout, ops: config.ops,
+                pageCount: pageCount,
+                sptes: words(pageCount * 512, SPHeader.poisonSPTE),
+                headers: words(pageCount * SPHeader.words),
+                gfnsArena: words(pageCount * 512),
+                hashBuckets: hashBuckets,
+                hashHeads: words(hashBuckets),
+                rmapFlags: words(frames), rmapCount: words(frames),
+                rmapEntries: words(frames * VM.rmapCapacity),
+                pfnCount: pfnCount,
+                hostPT: words(frames), pfnData: words(pfnCount), pfnRefcount: words(pfnCount),
+                pfnState: words(pfnCount), pfnDirty: words(pfnCount),
+                dirtyBitmap: words(frames),
+                globals: words(VM.Global.words),
+                vcpuShared: words(config.vcpus * VM.VCPUWord.stride),
+                protection: words(frames),
+                mmuLock: MMULock.allocate())
+        vm.initialiseFreeLists()
+        vm.initialiseHostMemory()
+    }
+
+    deinit {
+        for p in [vm.sptes, vm.headers, vm.gfnsArena, vm.hashHeads, vm.rmapFlags, vm.rmapCount, vm.rmapEntries,
+                  vm.hostPT, vm.pfnData, vm.pfnRefcount, vm.pfnState, vm.pfnDirty, vm.dirtyBitmap, vm.globals,
+                  vm.vcpuShared, vm.protection] {
+            p.deallocate()
+        }
+        vm.mmuLock.deallocate()
+    }
+}
+
+extension VM {
+    /// Every shadow page starts on the free list, poisoned.
+    func initialiseFreeLists() {
+        for page in 0..<pageCount {
+            header(page, SPHeader.magic).pointee = SPHeader.poisonMagic
+            header(page, SPHeader.hashNext).pointee = page + 1 < pageCount ? UInt64(page + 2) : 0
+        }
+        global(Global.freeHead).pointee = 1
+        global(Global.freeCount).pointee = UInt64(pageCount)
+        global(Global.mmuValidGen).pointee = 1
+    }
+
+    /// Host memory: gfn i is backed by pfn i, host-writable, refcount 1 (the
+    /// host page table's reference). The rest of the pfns are free.
+    func initialiseHostMemory() {
+        for pfn in 0..<pfnCount {
+            pfnState[pfn] = pfn < frames ? (VM.pfnAllocated | VM.pfnHostWritable) : VM.pfnFreed
+            pfnRefcount[pfn] = pfn < frames ? 1 : 0
+            pfnData[pfn] = pfn < frames ? 0 : VM.poisonData
+        }
+        for gfn in 0..<frames { hostPT[gfn] = UInt64(gfn + 1) }
+    }
+}

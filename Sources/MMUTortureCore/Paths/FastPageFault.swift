@@ -1,0 +1,142 @@
+/// The lockless fast page-fault path (PROTOCOL.md 2.2 and 2.4): a write
+/// fault on a present spte, fixed out of the mmu-lock inside an RCU
+/// read-side critical section (`walk_shadow_page_lockless_begin/end`).
+
+/// How a fast page fault ended.
+public enum FastPathOutcome: Int, Sendable {
+    /// The final cmpxchg made the spte writable.
+    case fixed
+    /// The spte was already writable (a lazily flushed TLB).
+    case spurious
+    /// Not the fast path's case: not present, not host-writable, no identification.
+    case slowPath
+    /// vcpu-id: PTE_LIST_WRITE_PROTECT was set; our identification removed.
+    case flagSeen
+    /// Every attempt's final cmpxchg failed.
+    case retriesExhausted
+}
+
+extension VM {
+    /// How many times the fast path re-reads the spte after a failed cmpxchg.
+    static let fastPathAttempts = 4
+
+    /// `fast_page_fault`: dispatches on the protocol variant.
+    @inline(__always)
+    public func fastPageFault<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, addr: Int, gfn: Int,
+                                           checker: ViolationSink) -> FastPathOutcome {
+        p.rcuReadLock()
+        defer { p.rcuReadUnlock() }
+        // A pending reload means our root may be obsolete and about to be
+        // freed after the grace period that started before this section:
+        // leave it to the slow path, which reloads under the mmu-lock.
+        let root = v.pointee.root
+        if root == 0 || p.load(vcpuWord(v.pointee.id, VCPUWord.requests)) & VM.requestMMUReload != 0 {
+            return .slowPath
+        }
+        guard let (page, index) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id, checker: checker) else {
+            return .slowPath
+        }
+        let sp = sptep(page: page, index: index)
+        var attempt = 0
+        while true {
+            let outcome = ops.isVCPUID
+                ? fastPathVCPUIDAttempt(p, v, sp: sp, page: page, index: index, gfn: gfn, checker: checker)
+                : fastPathMMUWritableAttempt(p, v, sp: sp, page: page, index: index, gfn: gfn, checker: checker)
+            if let o = outcome {
+                p.state.pointee.recordRetries(attempt)
+                return o
+            }
+            attempt &+= 1
+            p.count(.fastRetry)
+            if attempt == VM.fastPathAttempts {
+                p.state.pointee.recordRetries(attempt)
+                return .retriesExhausted
+            }
+        }
+    }
+
+    /// One attempt of the RFC's protocol (seed 004). nil = retry.
+    @inline(__always)
+    func fastPathVCPUIDAttempt<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, sp: UnsafeMutablePointer<UInt64>,
+                                            page: Int, index: Int, gfn: Int, checker: ViolationSink) -> FastPathOutcome? {
+        let spte = p.load(sp)
+        if spte & SPTE.presentMask == 0 || spte & SPTE.leafMask == 0 {
+            p.trace(.fastToSlow, gfn: gfn, spte)
+            return .slowPath
+        }
+        if spte & SPTE.writableMask != 0 {
+            p.trace(.fastSpurious, gfn: gfn, spte)
+            return .spurious
+        }
+        if spte & SPTE.hostWritableMask == 0 {
+            p.trace(.fastToSlow, gfn: gfn, spte)
+            return .slowPath
+        }
+        let clean = layout.withoutIdentification(spte)
+        let marked = layout.marked(spte, id: v.pointee.identification)
+        // A plain one-byte store: it leaves the low bits, where "hardware"
+        // sets A/D, alone ("only set the last bit[e] of spte", seed 004).
+        p.storeTopByte(sp, layout.topByte(marked))
+        p.trace(.fastSetID, gfn: gfn, spte, marked)
+        p.perturb(.afterSetID)
+        // Without it the byte store can sit in the store buffer while the
+        // flag is read: x86 store->load reordering (mutant no-fastpath-mb).
+        if ops.fastPathBarrier { p.fullBarrier() }
+        p.perturb(.afterBarrier)
+        if p.load(rmapFlags + gfn) & VM.pteListWriteProtect != 0 {
+            // Write-protect got there first: take our identification back.
+            _ = p.compareExchange(sp, expected: marked, desired: clean)
+            p.trace(.fastFlagSeen, gfn: gfn, p.load(sp))
+            return .flagSeen
+        }
+        p.perturb(.beforeFinalCmpxchg)
+        let fixed = clean | SPTE.writableMask
+        let r = p.compareExchange(sp, expected: marked, desired: fixed)
+        if r.exchanged {
+            p.trace(.fastFixed, gfn: gfn, marked, fixed)
+            markPageDirty(p, gfn: Int(truncatingIfNeeded: pageGFN(p, page: page, index: index)))
+            return .fixed
+        }
+        // The spte changed since the snapshot: another vCPU's id, A/D set by
+        // an access, write-protect cleared our id, a zap...
+        p.trace(.fastRetry, gfn: gfn, marked, r.original)
+        return nil
+    }
+
+    /// One attempt of the merged protocol (Linux 3.6): a single cmpxchg,
+    /// only when HOST_WRITABLE and MMU_WRITABLE are both set. nil = retry.
+    @inline(__always)
+    func fastPathMMUWritableAttempt<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, sp: UnsafeMutablePointer<UInt64>,
+                                                 page: Int, index: Int, gfn: Int, checker: ViolationSink) -> FastPathOutcome? {
+        let spte = p.load(sp)
+        if spte & SPTE.presentMask == 0 || spte & SPTE.leafMask == 0 {
+            p.trace(.fastToSlow, gfn: gfn, spte)
+            return .slowPath
+        }
+        if spte & SPTE.writableMask != 0 {
+            p.trace(.fastSpurious, gfn: gfn, spte)
+            return .spurious
+        }
+        if !SPTE(raw: spte).isLocklesslyModifiable {
+            p.trace(.fastToSlow, gfn: gfn, spte)
+            return .slowPath
+        }
+        p.perturb(.beforeFinalCmpxchg)
+        let fixed = spte | SPTE.writableMask
+        let r = p.compareExchange(sp, expected: spte, desired: fixed)
+        if r.exchanged {
+            p.trace(.fastFixed, gfn: gfn, spte, fixed)
+            markPageDirty(p, gfn: Int(truncatingIfNeeded: pageGFN(p, page: page, index: index)))
+            return .fixed
+        }
+        p.trace(.fastRetry, gfn: gfn, spte, r.original)
+        return nil
+    }
+
+    /// `mark_page_dirty`: the memslot's dirty bitmap.
+    @inline(__always)
+    public func markPageDirty<P: Platform>(_ p: P, gfn: Int) {
+        guard gfn >= 0 && gfn < frames else { return }
+        if p.load(dirtyBitmap + gfn) == 0 { p.store(dirtyBitmap + gfn, 1) }
+    }
+}

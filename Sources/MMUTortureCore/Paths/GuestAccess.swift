@@ -1,0 +1,159 @@
+/// Guest accesses ("hardware", PROTOCOL.md 2.1), guest mode and requests.
+///
+/// A guest access runs in guest mode and is atomic with respect to TLB-flush
+/// acknowledgements: a vCPU honours (and acknowledges) flush and reload
+/// requests only between accesses, and the flusher waits only for vCPUs that
+/// are in guest mode (`kvm_make_all_cpus_request`'s mode handshake), which
+/// is what lets the checker decide wp-safety soundly at the moment of a write.
+
+/// The result of one attempt at a guest access.
+@frozen
+public struct AccessResult {
+    /// True: the access completed. False: it faulted with `spte` (0 = not present).
+    public var done: Bool
+    public var spte: UInt64
+    init(done: Bool, spte: UInt64) { self.done = done; self.spte = spte }
+}
+
+extension VM {
+    /// Enters guest mode and honours pending requests (`vcpu_enter_guest`):
+    /// the mode store and the request load are ordered by a full barrier
+    /// (Dekker with the flusher's request-set then mode-load).
+    @inline(__always)
+    public func enterGuest<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>) {
+        p.store(vcpuWord(v.pointee.id, VCPUWord.mode), VM.modeInGuest)
+        p.fullBarrier()
+        handleRequests(p, v)
+    }
+
+    /// Leaves guest mode (a VM exit: a fault, or the end of a batch).
+    @inline(__always)
+    public func exitGuest<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>) {
+        p.store(vcpuWord(v.pointee.id, VCPUWord.mode), VM.modeOutsideGuest)
+    }
+
+    /// Honours TLB-flush and MMU-reload requests (between accesses only).
+    @inline(__always)
+    public func handleRequests<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>) {
+        let reqp = vcpuWord(v.pointee.id, VCPUWord.requests)
+        let req = p.load(reqp)
+        if req != 0 { handleRequestsSlow(p, v, req) }
+    }
+
+    @inline(never)
+    func handleRequestsSlow<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, _ req: UInt64) {
+        let reqp = vcpuWord(v.pointee.id, VCPUWord.requests)
+        if req & VM.requestMMUReload != 0 {
+            // kvm_mmu_reload: drop the root; the next access faults and the
+            // slow path finds (or builds) a root of the current generation.
+            v.pointee.root = 0
+            v.pointee.flushTLB()
+            p.count(.rootReloads)
+            p.trace(.rootReload, gfn: -1)
+        }
+        if req & VM.requestTLBFlush != 0 {
+            v.pointee.flushTLB()
+            p.count(.flushRequestsHandled)
+            p.trace(.tlbFlushed, gfn: -1)
+        }
+        _ = p.fetchAnd(reqp, ~req)
+    }
+
+    /// The leaf slot for `addr` under `root`, walking locklessly; nil when a
+    /// level is not present. Every page read is checked for poison after the
+    /// read (rcu-lifetime): a freed page's magic is poisoned before its sptes.
+    @inline(__always)
+    public func walkToLeaf<P: Platform>(_ p: P, root: Int, addr: Int, vcpu: Int, checker: ViolationSink) -> (page: Int, index: Int)? {
+        var page = root &- 1
+        var level = 4
+        while level > 1 {
+            let idx = (addr >> ((level &- 1) &* 9)) & 511
+            let spte = p.load(sptep(page: page, index: idx))
+            if p.load(header(page, SPHeader.magic)) != SPHeader.liveMagic {
+                checker.report(p, .rcuLifetime, .poisonedShadowPage, vcpu: vcpu, gfn: addr, spteA: spte, spteB: UInt64(page))
+                return nil
+            }
+            if spte & SPTE.presentMask == 0 { return nil }
+            page = SPTE(raw: spte).childIndex
+            level &-= 1
+        }
+        return (page, addr & 511)
+    }
+
+    /// One attempt at a guest access (`addr` = gfn under tdp). On a TLB hit
+    /// with enough permission it accesses the host page; otherwise it walks
+    /// the sptes, sets A (and D) atomically like hardware, fills the TLB and
+    /// accesses; or it faults.
+    @inline(__always)
+    public func guestAccess<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, addr: Int, gfn: Int, write: Bool,
+                                         checker: ViolationSink) -> AccessResult {
+        let slot = addr & v.pointee.tlbMask
+        var pfn: UInt64
+        if v.pointee.tlbTag[slot] == UInt64(addr &+ 1) && (!write || v.pointee.tlbWritable[slot]) {
+            pfn = v.pointee.tlbPFN[slot]
+            p.count(.tlbHits)
+        } else {
+            p.count(.tlbMisses)
+            let root = v.pointee.root
+            if root == 0 { return AccessResult(done: false, spte: 0) }
+            guard let (page, index) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id, checker: checker) else {
+                return AccessResult(done: false, spte: 0)
+            }
+            let sp = sptep(page: page, index: index)
+            var spte = p.load(sp)
+            while true {
+                if spte & SPTE.presentMask == 0 { return AccessResult(done: false, spte: 0) }
+                if write && spte & SPTE.writableMask == 0 { return AccessResult(done: false, spte: spte) }
+                let need = SPTE.accessedMask | (write ? SPTE.dirtyMask : 0)
+                if spte & need == need { break }
+                // Hardware sets A/D with a locked update that re-checks the
+                // permission it is based on.
+                let r = p.compareExchange(sp, expected: spte, desired: spte | need)
+                if r.exchanged { spte |= need; break }
+                spte = r.original
+            }
+            if p.load(header(page, SPHeader.magic)) != SPHeader.liveMagic {
+                checker.report(p, .rcuLifetime, .poisonedShadowPage, vcpu: v.pointee.id, gfn: gfn, spteA: spte, spteB: UInt64(page))
+                return AccessResult(done: false, spte: 0)
+            }
+            pfn = SPTE(raw: spte).pfn
+            v.pointee.tlbTag[slot] = UInt64(addr &+ 1)
+            v.pointee.tlbPFN[slot] = pfn
+            v.pointee.tlbWritable[slot] = spte & SPTE.writableMask != 0
+            v.pointee.tlbGFN[slot] = UInt64(gfn)
+            p.trace(.accessFill, gfn: gfn, spte)
+        }
+        let pfnIndex = Int(truncatingIfNeeded: pfn)
+        // host-page: no guest access reaches a page the host freed.
+        if p.load(pfnState + pfnIndex) & VM.pfnFreed != 0 {
+            checker.report(p, .hostPage, .freedHostPageAccess, vcpu: v.pointee.id, gfn: gfn, spteA: pfn)
+        }
+        p.count(.accesses)
+        if write {
+            v.pointee.writeSeq &+= 1
+            let value = (UInt64(v.pointee.id &+ 1) << 48) | (v.pointee.writeSeq & 0xFFFF_FFFF_FFFF)
+            p.store(pfnData + pfnIndex, value)
+            p.count(.writes)
+            // wp-safety: once write-protect(gfn) returned, no guest write may
+            // land until unprotect. Sound: the write happens in guest mode, so
+            // write-protect's flush could not have completed after this
+            // access began without this vCPU's acknowledgement.
+            if p.load(protection + gfn) == Protection.protected {
+                p.trace(.guestWrite, gfn: gfn, pfn, value)
+                checker.report(p, .wpSafety, .writeAfterProtect, vcpu: v.pointee.id, gfn: gfn, spteA: p.load(sptesForReport(gfn: gfn)))
+            }
+        } else {
+            _ = p.load(pfnData + pfnIndex)
+            p.count(.reads)
+        }
+        return AccessResult(done: true, spte: 0)
+    }
+
+    /// Pointer to the first rmap spte of `gfn` (for violation reports; a
+    /// racy read, used only to describe what was seen).
+    @inline(never)
+    func sptesForReport(gfn: Int) -> UnsafeMutablePointer<UInt64> {
+        let e = rmapEntries[gfn * VM.rmapCapacity]
+        return e == 0 ? globals + Global.words - 1 : sptes + Int(e - 1)
+    }
+}

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import URCUShim
+
+/// Per-thread perturbation settings (issue 5): which points are switched on
+/// this run (swarm testing), how often they fire and how hard.
+public struct PerturbSettings: Sendable {
+    /// Bit i set: `PerturbPoint(rawValue: i)` is active.
+    public var activeMask: UInt64 = 0
+    /// Fire with probability `threshold / 2^64`.
+    public var threshold: UInt64 = 0
+    public var maxDelayNanoseconds: UInt64 = 20_000
+    /// Bit 0 delay, bit 1 spin, bit 2 yield.
+    public var kinds: UInt64 = 0b111
+    public init() {}
+
+    public static let off = PerturbSettings()
+
+    public init(activePoints: [PerturbPoint], probability: Double, maxDelayNanoseconds: UInt64, kinds: UInt64 = 0b111) {
+        activeMask = activePoints.reduce(0) { $0 | (1 << UInt64($1.rawValue)) }
+        threshold = probability >= 1 ? .max : UInt64(max(0, probability) * 18_446_744_073_709_551_615.0)
+        self.maxDelayNanoseconds = maxDelayNanoseconds
+        self.kinds = kinds == 0 ? 0b111 : kinds
+    }
+
+    public var activePoints: [PerturbPoint] { PerturbPoint.allCases.filter { activeMask & (1 << UInt64($0.rawValue)) != 0 } }
+}
+
+/// The native platform: real threads registered with liburcu flavour `R`,
+/// real atomic instructions on real memory (through the C shim's `__atomic`
+/// builtins, inlined), a pthread mutex for the mmu-lock. A trivial struct:
+/// the paths specialise on it and keep no ARC traffic.
+public struct NativePlatform<R: RCUFlavor>: Platform {
+    public let threadIndex: Int
+    public let state: UnsafeMutablePointer<ThreadState>
+    public let perturbation: PerturbSettings
+
+    public init(threadIndex: Int, state: UnsafeMutablePointer<ThreadState>, perturbation: PerturbSettings) {
+        self.threadIndex = threadIndex
+        self.state = state
+        self.perturbation = perturbation
+    }
+
+    @inline(__always) public func load(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { mmut_load_acquire(p) }
+    @inline(__always) public func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) { mmut_store_release(p, value) }
+    @inline(__always) public func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8) { mmut_store_top_byte(p, byte) }
+    @inline(__always)
+    public func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64) {
+        var e = expected
+        let ok = mmut_cmpxchg(p, &e, desired)
+        return (ok, ok ? expected : e)
+    }
+    @inline(__always) public func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) -> UInt64 { mmut_xchg(p, value) }
+    @inline(__always) public func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 { mmut_fetch_or(p, mask) }
+    @inline(__always) public func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 { mmut_fetch_and(p, mask) }
+    @inline(__always) public func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64 { mmut_fetch_add(p, delta) }
+    @inline(__always) public func fullBarrier() { mmut_smp_mb() }
+
+    @inline(__always) public func rcuReadLock() { R.readLock() }
+    @inline(__always) public func rcuReadUnlock() { R.readUnlock() }
+    public func synchronizeRCU() { R.synchronize() }
+    @inline(__always) public func quiescentState() { R.quiescentState() }
+
+    @inline(__always)
+    public func lock(_ lock: MMULock) {
+        // QSBR: a thread blocked on the lock must not hold up grace periods.
+        if R.name == .qsbr {
+            if pthread_mutex_trylock(lock.mutex) != 0 {
+                R.threadOffline()
+                pthread_mutex_lock(lock.mutex)
+                R.threadOnline()
+            }
+        } else {
+            pthread_mutex_lock(lock.mutex)
+        }
+        mmut_store_relaxed(lock.owner, UInt64(threadIndex + 1))
+    }
+    @inline(__always)
+    public func unlock(_ lock: MMULock) {
+        mmut_store_relaxed(lock.owner, 0)
+        pthread_mutex_unlock(lock.mutex)
+    }
+
+    @inline(__always) public func relax() { mmut_cpu_relax() }
+    @inline(__always) public func timestamp() -> UInt64 { mmut_rdtsc() }
+
+    @inline(__always)
+    public func perturb(_ point: PerturbPoint) {
+        if perturbation.activeMask & (1 << UInt64(point.rawValue)) != 0 {
+            perturbSlow()
+        }
+    }
+
+    @inline(never)
+    func perturbSlow() {
+        let r = state.pointee.perturbRNG.next()
+        guard r <= perturbation.threshold else { return }
+        let choice = state.pointee.perturbRNG.next()
+        var k = UInt64(choice % 3)
+        for _ in 0..<3 where perturbation.kinds & (1 << k) == 0 { k = (k + 1) % 3 }
+        switch k {
+        case 0: // delay: busy-wait on the clock for up to maxDelay
+            let ns = perturbation.maxDelayNanoseconds == 0 ? 0 : (state.pointee.perturbRNG.next() % perturbation.maxDelayNanoseconds)
+            let end = monotonicNanoseconds() &+ ns
+            while monotonicNanoseconds() < end { mmut_cpu_relax() }
+        case 1: // spin: a short burst of pause instructions
+            let n = 1 + Int(state.pointee.perturbRNG.next() % 256)
+            for _ in 0..<n { mmut_cpu_relax() }
+        default: // yield the CPU: with more threads than cores, a preemption
+            sched_yield()
+        }
+    }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+@inline(__always)
+public func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+}

@@ -1,0 +1,100 @@
+/// The small platform abstraction that every protocol path is written
+/// against (PROTOCOL.md 2). The native platform maps it onto real threads,
+/// liburcu and real atomic instructions; the deterministic platform onto one
+/// simulated thread at a time, simulated RCU and x86-TSO store buffers. The
+/// paths are generic over `Platform` and specialised, so the native vCPU
+/// loop compiles to straight-line code.
+///
+/// Every access to state that another thread may touch without holding the
+/// mmu-lock goes through these methods. State touched only under the
+/// mmu-lock, or private to one thread (a vCPU's TLB, its counters), does not.
+public protocol Platform {
+    /// The thread this platform value belongs to (vCPUs first, then mmu threads).
+    var threadIndex: Int { get }
+    /// The thread's own counters, event ring and random stream.
+    var state: UnsafeMutablePointer<ThreadState> { get }
+
+    // MARK: memory, x86 semantics
+    /// A plain load (x86 `mov`: acquire).
+    func load(_ p: UnsafeMutablePointer<UInt64>) -> UInt64
+    /// A plain store (x86 `mov`: release; may sit in the store buffer).
+    func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64)
+    /// A plain one-byte store into bits 56-63 of a 64-bit word.
+    func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8)
+    /// `lock cmpxchg`: returns whether it exchanged and the value it found.
+    func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64)
+    /// `xchg`: returns the old value.
+    func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) -> UInt64
+    /// `lock or`: returns the old value.
+    func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64
+    /// `lock and`: returns the old value.
+    func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64
+    /// `lock xadd`: returns the old value.
+    func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64
+    /// `smp_mb()`: a full barrier (drains the store buffer).
+    func fullBarrier()
+
+    // MARK: RCU
+    func rcuReadLock()
+    func rcuReadUnlock()
+    /// Waits for a grace period; never inside a read-side section.
+    func synchronizeRCU()
+    /// QSBR: a quiescent state (outside guest mode, between batches).
+    func quiescentState()
+
+    // MARK: the mmu-lock
+    func lock(_ lock: MMULock)
+    func unlock(_ lock: MMULock)
+
+    // MARK: scheduling
+    /// The body of a spin-wait loop (`cpu_relax`; a scheduling point when simulated).
+    func relax()
+    /// A named perturbation point: seeded delays, spins or yields (PROTOCOL.md paths).
+    func perturb(_ point: PerturbPoint)
+    /// A timestamp that orders this thread's trace events against the others'.
+    func timestamp() -> UInt64
+}
+
+extension Platform {
+    /// Records a trace event in this thread's ring.
+    @inline(__always)
+    public func trace(_ kind: EventKind, gfn: Int, _ a: UInt64 = 0, _ b: UInt64 = 0) {
+        state.pointee.ring.record(TraceEvent(time: timestamp(), kind: kind, thread: threadIndex, gfn: gfn, a: a, b: b))
+    }
+
+    @inline(__always)
+    public func count(_ c: Counter, _ n: UInt64 = 1) { state.pointee.count(c, n) }
+}
+
+/// The named points where the paths may be perturbed (issue 5: seeded
+/// delays, spins and yields; swarm-selected per run).
+public enum PerturbPoint: Int, CaseIterable, Sendable {
+    /// vcpu-id fast path: after the identification byte store, before the barrier.
+    case afterSetID = 0
+    /// vcpu-id fast path: between the barrier and the rmap flag check.
+    case afterBarrier
+    /// fast path: just before the final cmpxchg.
+    case beforeFinalCmpxchg
+    /// write-protect: inside the rmap scan, before each spte.
+    case wpScan
+    /// zap-obsolete: before freeing the zapped shadow pages.
+    case beforeFree
+    /// mmu notifier: between invalidate_range_start and _end.
+    case notifierWindow
+
+    public var name: String {
+        switch self {
+        case .afterSetID: return "after-set-id"
+        case .afterBarrier: return "after-barrier"
+        case .beforeFinalCmpxchg: return "before-final-cmpxchg"
+        case .wpScan: return "wp-scan"
+        case .beforeFree: return "before-free"
+        case .notifierWindow: return "notifier-window"
+        }
+    }
+
+    public init?(name: String) {
+        guard let p = PerturbPoint.allCases.first(where: { $0.name == name }) else { return nil }
+        self = p
+    }
+}

@@ -1,0 +1,135 @@
+/// The thread bodies: a vCPU running its guest workload, and an mmu-lock
+/// thread running write-protect and friends. Both are generic over the
+/// platform and run unchanged natively and (later) simulated.
+
+/// Relative weights of what an mmu-lock thread does.
+public struct MMUWeights: Sendable {
+    public var writeProtect = 4
+    public var unprotect = 4
+    public var dirtyLog = 1
+    public var zapAll = 1
+    public var invalidateRange = 2
+    public var invalidatePage = 1
+    public var audit = 1
+    public init() {}
+
+    /// The operations this build implements, with their weights.
+    var table: [(MMUOperation, Int)] {
+        [(.writeProtect, writeProtect), (.unprotect, unprotect), (.audit, audit)]
+    }
+}
+
+public enum MMUOperation: Int, Sendable {
+    case writeProtect, unprotect, audit
+}
+
+extension VM {
+    /// Accesses per guest-mode batch: requests are honoured between accesses,
+    /// QSBR quiescent states are reported between batches.
+    static let guestBatch = 64
+
+    /// A vCPU thread: guest accesses in guest mode, faults handled outside.
+    /// `budget` = accesses to perform (0 = until stopped).
+    public func vcpuLoop<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, sampler: WorkloadSampler,
+                                      budget: UInt64, checker: ViolationSink) {
+        let stop = global(Global.stop)
+        var done: UInt64 = 0
+        while p.load(stop) == 0 && (budget == 0 || done < budget) {
+            enterGuest(p, v)
+            var i = 0
+            while i < VM.guestBatch {
+                handleRequests(p, v)
+                let (gfn, write) = sampler.next(&p.state.pointee.rng)
+                var attempts = 0
+                while true {
+                    let r = guestAccess(p, v, addr: gfn, gfn: gfn, write: write, checker: checker)
+                    if r.done { break }
+                    exitGuest(p, v)
+                    let completed = handleFault(p, v, addr: gfn, gfn: gfn, write: write, spte: r.spte, checker: checker)
+                    enterGuest(p, v)
+                    attempts &+= 1
+                    if completed || attempts > 32 { break }
+                }
+                i &+= 1
+            }
+            exitGuest(p, v)
+            p.quiescentState()
+            p.state.pointee.heartbeat &+= 1
+            done &+= UInt64(VM.guestBatch)
+        }
+        exitGuest(p, v)
+    }
+
+    /// A VM exit for a page fault: the fast path first when it applies, then
+    /// the slow path. Returns true when the access itself was completed
+    /// (an emulated write); false when the guest should retry it.
+    @inline(__always)
+    public func handleFault<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, addr: Int, gfn: Int, write: Bool,
+                                         spte: UInt64, checker: ViolationSink) -> Bool {
+        p.count(.faults)
+        p.trace(.fault, gfn: gfn, spte, write ? 1 : 0)
+        // The fast path: a write fault with P = 1 (error code PRESENT|WRITE).
+        if write && spte & SPTE.presentMask != 0 {
+            if ops.isVCPUID && v.pointee.identification == 0 {
+                p.count(.fastIneligible)   // past the layout's id limit
+            } else {
+                switch fastPageFault(p, v, addr: addr, gfn: gfn, checker: checker) {
+                case .fixed: p.count(.fastFixed); return false
+                case .spurious: p.count(.fastSpurious); return false
+                case .flagSeen: p.count(.fastFlagSeen)
+                case .slowPath: p.count(.fastToSlow)
+                case .retriesExhausted: p.count(.fastToSlow)
+                }
+            }
+        }
+        switch slowPageFault(p, v, addr: addr, gfn: gfn, write: write, checker: checker) {
+        case .emulated: return true
+        case .installed, .refault, .outOfPages: return false
+        }
+    }
+
+    /// An mmu-lock thread: write-protect and unprotect hot gfns (so the race
+    /// windows are actually hit), audit now and then.
+    public func mmuLoop<P: Platform>(_ p: P, weights: MMUWeights, hotFrames: Int, checker: ViolationSink,
+                                     keepRunning: () -> Bool) {
+        let stop = global(Global.stop)
+        let table = weights.table.filter { $0.1 > 0 }
+        let total = table.reduce(0) { $0 + $1.1 }
+        guard total > 0 else { return }
+        let hot = max(1, min(hotFrames, frames))
+        // The gfns this thread protected, most recent last.
+        let capacity = max(1, min(32, hot / 2))
+        var protected: [Int] = []
+        protected.reserveCapacity(capacity)
+        while p.load(stop) == 0 && keepRunning() {
+            var pick = p.state.pointee.rng.below(total)
+            var op = table[0].0
+            for (candidate, w) in table {
+                if pick < w { op = candidate; break }
+                pick -= w
+            }
+            switch op {
+            case .writeProtect:
+                if protected.count >= capacity {
+                    let i = p.state.pointee.rng.below(protected.count)
+                    unprotect(p, gfn: protected.remove(at: i))
+                }
+                let gfn = p.state.pointee.rng.below(hot)
+                if p.load(protection + gfn) == Protection.none {
+                    writeProtect(p, gfn: gfn, checker: checker)
+                    protected.append(gfn)
+                }
+            case .unprotect:
+                if !protected.isEmpty {
+                    let i = p.state.pointee.rng.below(protected.count)
+                    unprotect(p, gfn: protected.remove(at: i))
+                }
+            case .audit:
+                audit(p, checker: checker)
+            }
+            p.quiescentState()
+            p.state.pointee.heartbeat &+= 1
+        }
+        for gfn in protected { unprotect(p, gfn: gfn) }
+    }
+}

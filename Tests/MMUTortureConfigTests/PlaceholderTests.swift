@@ -1,3 +1,0 @@
-import XCTest
-@testable import MMUTortureConfig
-final class PlaceholderTests: XCTestCase { func testNothing() {} }
