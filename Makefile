@@ -3,6 +3,9 @@
 #   make test  the same set-up, then the whole test suite and the short CI campaigns
 SWIFT   ?= swift
 BIN     := .build/release/mmutorture
+# One release build serves `run`, the unit tests and the CI campaigns:
+# -enable-testing lets the tests see internal API without a second build.
+SWIFTFLAGS := -c release -Xswiftc -enable-testing
 ARGS    ?=
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -20,7 +23,7 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(SWIFTFLAGS)
 
 run: build
 	$(BIN) run $(ARGS)
@@ -30,7 +33,7 @@ run: build
 test: build unit-tests ci-campaigns
 
 unit-tests: deps
-	$(SWIFT) test -c release
+	$(SWIFT) test $(SWIFTFLAGS)
 
 ci-campaigns: build
 	@bash scripts/ci-campaigns.sh $(BIN)

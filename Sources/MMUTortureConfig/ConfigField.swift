@@ -5,6 +5,7 @@ import Yams
 /// A value in a config file that is not what its key needs; the reader
 /// turns it into a `ConfigError` naming the file, key and line.
 struct FieldProblem: Error {
+    /// What is wrong: "expected ..., got ...".
     var message: String
     /// Where the problem is, when it is not at the key itself (a list element).
     var mark: Mark?
@@ -46,39 +47,6 @@ struct ConfigReadContext {
 
 // MARK: - Reading scalars
 
-extension Node {
-    /// Whether this is YAML's null: an empty plain scalar, `~` or `null`.
-    var isNull: Bool {
-        guard case let .scalar(scalar) = self, scalar.style == .plain else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
-    }
-
-    /// How the value reads in an error message: `'lots'`, `a mapping`, `nothing`.
-    var shownInMessage: String {
-        switch self {
-        case .scalar where isNull: return "nothing"
-        case let .scalar(scalar): return "'\(shortened(scalar.string))'"
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        }
-    }
-}
-
-/// Keeps a value short and printable for an error message.
-func shortened(_ text: String, limit: Int = 40) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        if out.count >= limit { out += "…"; break }
-        if scalar.value < 0x20 || scalar.value == 0x7F {
-            out += String(format: "\\x%02X", scalar.value)
-        } else {
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}
-
 extension ConfigField {
     /// The text of a scalar value, or a problem saying what was expected.
     static func scalarText(_ node: Node, expected: String) throws -> String {
@@ -89,7 +57,7 @@ extension ConfigField {
     }
 
     /// Parses a decimal integer (underscores allowed between digits, as in
-    /// `1_000_000`) without trapping on any input.
+    /// `1_000_000`; `0x` for hex) without trapping on any input.
     static func parseInteger<T: FixedWidthInteger>(_ text: String, as _: T.Type = T.self) -> T? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.hasPrefix("_"), !trimmed.hasSuffix("_"), !trimmed.contains("__") else { return nil }

@@ -144,8 +144,3 @@ public struct DurationSpec: Hashable, Comparable, Sendable, Codable, LosslessStr
         try container.encode(description)
     }
 }
-
-extension Character {
-    /// An ASCII digit 0-9 (not any Unicode digit, which `isNumber` accepts).
-    var isASCIIDigit: Bool { isASCII && isWholeNumber }
-}

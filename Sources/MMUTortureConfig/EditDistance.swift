@@ -20,10 +20,14 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The candidate closest to `word` by edit distance (ignoring case, and `-`
-/// versus `_`), if it is close enough to be a plausible typo.
+/// versus `_`), if it is close enough to be a plausible typo; failing that,
+/// a candidate that `word` starts with or that starts with `word`
+/// (`durationation` for `duration`). Words over 64 characters get no
+/// suggestion: they are not typos, and the distance is quadratic.
 func nearest(to word: String, in candidates: [String]) -> String? {
     func normalized(_ s: String) -> String { s.lowercased().replacingOccurrences(of: "-", with: "_") }
     let target = normalized(word)
+    guard target.count <= 64 else { return nil }
     let limit = max(2, target.count / 3)
     var best: (candidate: String, distance: Int)?
     for candidate in candidates {
@@ -32,5 +36,9 @@ func nearest(to word: String, in candidates: [String]) -> String? {
             best = (candidate, distance)
         }
     }
-    return best?.candidate
+    if let best { return best.candidate }
+    return candidates.first { candidate in
+        let other = normalized(candidate)
+        return min(other.count, target.count) >= 4 && (target.hasPrefix(other) || other.hasPrefix(target))
+    }
 }

@@ -42,6 +42,14 @@ public enum JUnitWriter {
         return xml
     }
 
+    /// The XML document for a report: its campaign, with its
+    /// `scenarioResults` as testcases.
+    public static func render(report: RunReport, timestamp: Date = Date(),
+                              hostname: String = ProcessInfo.processInfo.hostName) -> String {
+        render(campaignName: report.campaign, results: report.scenarioResults, timestamp: timestamp,
+               hostname: hostname)
+    }
+
     private static func testcase(_ result: ScenarioResult, className: String) -> String {
         let name = "\(result.name)#\(result.repeatIndex) seed=\(result.seed)"
         var xml = "    <testcase" + attributes([

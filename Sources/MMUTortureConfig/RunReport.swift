@@ -108,6 +108,15 @@ public struct RunReport: Codable, Equatable, Sendable {
         return data
     }
 
+    /// The runs the report covers, as JUnit testcases: its `scenarios`, or
+    /// for a single-scenario run, the report itself as one result.
+    public var scenarioResults: [ScenarioResult] {
+        if !scenarios.isEmpty { return scenarios }
+        return [ScenarioResult(name: config.name, repeatIndex: 0, seed: seed, result: result,
+                               durationSeconds: durationSeconds, counters: counters, reproduce: reproduce,
+                               violations: violations, error: error, interrupted: interrupted)]
+    }
+
     enum CodingKeys: String, CodingKey {
         case tool, version, result, interrupted, campaign, seed, mode
         case `protocol`

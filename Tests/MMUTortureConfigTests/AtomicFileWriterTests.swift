@@ -26,8 +26,8 @@ final class AtomicFileWriterTests: XCTestCase {
     func testRelativePathInTheCurrentDirectory() throws {
         let directory = try makeTemporaryDirectory(self)
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(directory.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         try AtomicFileWriter.checkWritable(path: "here.xml")
         try AtomicFileWriter.write("x", to: "here.xml")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["here.xml"])

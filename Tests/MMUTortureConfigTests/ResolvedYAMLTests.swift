@@ -18,7 +18,7 @@ final class ResolvedYAMLTests: XCTestCase {
         var configs: [CampaignConfig] = [
             .default,
             try parseConfig(String(contentsOf: repositoryRoot.appendingPathComponent("configs/example.yaml"))),
-            CampaignConfig(name: "needs \"quoting\": yes # not a comment\t\\", protocol: .mmuWritable,
+            CampaignConfig(name: "needs \"quoting\": yes # not a comment \\", protocol: .mmuWritable,
                            seed: .max, duration: .microseconds(1_500_001), operations: .max, vcpus: 512,
                            allowSlowVCPUs: true, identification: .softmmu, rcu: .bp,
                            workload: WorkloadConfig(writeRatio: 0.1 + 0.2, zipfS: 1e-5),

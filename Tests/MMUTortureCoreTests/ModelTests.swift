@@ -1,0 +1,126 @@
+import XCTest
+import MMUTortureCore
+
+/// Single-threaded checks of the paths on the native platform.
+final class ModelTests: XCTestCase {
+    struct Fixture {
+        let storage: VMStorage
+        let state: UnsafeMutablePointer<ThreadState>
+        let vcpu: UnsafeMutablePointer<VCPULocal>
+        let log = ViolationLog()
+        var vm: VM { storage.vm }
+        var p: NativePlatform<NoRCU> { NativePlatform(threadIndex: 0, state: state, perturbation: .off) }
+        var checker: ViolationSink { ViolationSink(log: log, stop: vm.global(VM.Global.stop)) }
+
+        init(protocolName: ProtocolName = .vcpuID, mutant: MutantName = .none, frames: Int = 4096) {
+            var config = VMConfig()
+            config.frames = frames
+            config.vcpus = 2
+            config.ops = ProtocolVariants.ops(protocolName, mutant: mutant)
+            storage = VMStorage(config: config)
+            state = .allocate(capacity: 1)
+            state.initialize(to: ThreadState(depth: 64, seed: 1))
+            vcpu = .allocate(capacity: 1)
+            vcpu.initialize(to: VCPULocal(id: 0, identification: 1, tlbEntries: 16))
+        }
+    }
+
+    func testRmapAddRemove() {
+        let f = Fixture()
+        let vm = f.vm
+        XCTAssertEqual(vm.rmapCountOf(gfn: 5), 0)
+        XCTAssertTrue(vm.rmapAdd(gfn: 5, spte: 100))
+        XCTAssertTrue(vm.rmapAdd(gfn: 5, spte: 100), "adding the same spte twice keeps one entry")
+        XCTAssertEqual(vm.rmapCountOf(gfn: 5), 1)
+        XCTAssertTrue(vm.rmapAdd(gfn: 5, spte: 200))
+        XCTAssertTrue(vm.rmapAdd(gfn: 5, spte: 300))
+        XCTAssertEqual(Set((0..<3).map { vm.rmapEntry(gfn: 5, $0) }), [100, 200, 300])
+        vm.rmapRemove(gfn: 5, spte: 200)
+        XCTAssertEqual(vm.rmapCountOf(gfn: 5), 2)
+        XCTAssertEqual(Set((0..<2).map { vm.rmapEntry(gfn: 5, $0) }), [100, 300])
+        vm.rmapRemove(gfn: 5, spte: 999)
+        XCTAssertEqual(vm.rmapCountOf(gfn: 5), 2)
+        XCTAssertTrue(vm.rmapAdd(gfn: 5, spte: 400))
+        XCTAssertTrue(vm.rmapAdd(gfn: 5, spte: 500))
+        XCTAssertFalse(vm.rmapAdd(gfn: 5, spte: 600), "the rmap is bounded")
+        XCTAssertEqual(vm.rmapCountOf(gfn: 6), 0)
+    }
+
+    /// Read fault -> read-only spte; write fault -> the fast path fixes it
+    /// and marks the gfn dirty; write-protect clears W; the next write is
+    /// emulated by the slow path and the gfn stays read-only.
+    func testFaultPathsSingleThreaded() {
+        let f = Fixture()
+        let vm = f.vm, p = f.p, v = f.vcpu, checker = f.checker
+        let gfn = 1234
+        XCTAssertFalse(vm.guestAccess(p, v, addr: gfn, gfn: gfn, write: false, checker: checker).done)
+        XCTAssertEqual(vm.slowPageFault(p, v, addr: gfn, gfn: gfn, write: false, checker: checker), .installed)
+        XCTAssertTrue(vm.guestAccess(p, v, addr: gfn, gfn: gfn, write: false, checker: checker).done)
+        XCTAssertEqual(vm.rmapCountOf(gfn: gfn), 1)
+        let sp = vm.sptep(global: vm.rmapEntry(gfn: gfn, 0))
+        XCTAssertFalse(SPTE(raw: sp.pointee).isWritable)
+        XCTAssertTrue(SPTE(raw: sp.pointee).isAccessed)
+
+        let fault = vm.guestAccess(p, v, addr: gfn, gfn: gfn, write: true, checker: checker)
+        XCTAssertFalse(fault.done)
+        XCTAssertTrue(SPTE(raw: fault.spte).isPresent, "a write to a read-only spte faults with P = 1")
+        XCTAssertEqual(vm.dirtyBitmap[gfn], 0)
+        XCTAssertEqual(vm.fastPageFault(p, v, addr: gfn, gfn: gfn, checker: checker), .fixed)
+        XCTAssertTrue(SPTE(raw: sp.pointee).isWritable)
+        XCTAssertEqual(IdentificationLayout.vmx.identification(of: sp.pointee), 0, "the identification is gone after the fix")
+        XCTAssertEqual(vm.dirtyBitmap[gfn], 1, "the fast path marks the computed gfn dirty")
+        XCTAssertEqual(vm.fastPageFault(p, v, addr: gfn, gfn: gfn, checker: checker), .spurious)
+        v.pointee.flushTLB()
+        XCTAssertTrue(vm.guestAccess(p, v, addr: gfn, gfn: gfn, write: true, checker: checker).done)
+        XCTAssertTrue(SPTE(raw: sp.pointee).isDirty, "hardware set D on the write")
+
+        vm.writeProtect(p, gfn: gfn, checker: checker)
+        XCTAssertFalse(SPTE(raw: sp.pointee).isWritable)
+        XCTAssertEqual(vm.protection[gfn], VM.Protection.protected)
+        v.pointee.flushTLB()
+        let f2 = vm.guestAccess(p, v, addr: gfn, gfn: gfn, write: true, checker: checker)
+        XCTAssertFalse(f2.done)
+        XCTAssertEqual(vm.fastPageFault(p, v, addr: gfn, gfn: gfn, checker: checker), .flagSeen)
+        XCTAssertEqual(IdentificationLayout.vmx.identification(of: sp.pointee), 0, "the fast path takes its identification back")
+        XCTAssertEqual(vm.slowPageFault(p, v, addr: gfn, gfn: gfn, write: true, checker: checker), .emulated)
+        XCTAssertFalse(SPTE(raw: sp.pointee).isWritable, "a protected gfn is never mapped writable")
+        XCTAssertEqual(f.log.total, 0)
+
+        vm.unprotect(p, gfn: gfn)
+        XCTAssertEqual(vm.fastPageFault(p, v, addr: gfn, gfn: gfn, checker: checker), .fixed)
+    }
+
+    /// An identification left on a spte makes write-protect clear it, so
+    /// that the owner's cmpxchg fails (seed 004's Dekker pairing).
+    func testWriteProtectClearsIdentificationOnReadOnlySPTE() {
+        for mutant in [MutantName.none, .wpIgnoresID] {
+            let f = Fixture(mutant: mutant)
+            let vm = f.vm, p = f.p, v = f.vcpu, checker = f.checker
+            let gfn = 77
+            XCTAssertEqual(vm.slowPageFault(p, v, addr: gfn, gfn: gfn, write: false, checker: checker), .installed)
+            let sp = vm.sptep(global: vm.rmapEntry(gfn: gfn, 0))
+            mmutStoreTopByte(sp, 9)
+            vm.writeProtect(p, gfn: gfn, checker: checker)
+            let id = IdentificationLayout.vmx.identification(of: sp.pointee)
+            XCTAssertEqual(id, mutant == .none ? 0 : 9)
+        }
+    }
+
+    /// A write that lands on a protected gfn through a stale writable TLB
+    /// entry is a wp-safety violation (what skip-tlb-flush produces).
+    func testCheckerSeesWriteAfterProtect() {
+        let f = Fixture(mutant: .skipTLBFlush)
+        let vm = f.vm, p = f.p, v = f.vcpu, checker = f.checker
+        let gfn = 9
+        XCTAssertEqual(vm.slowPageFault(p, v, addr: gfn, gfn: gfn, write: true, checker: checker), .installed)
+        XCTAssertTrue(vm.guestAccess(p, v, addr: gfn, gfn: gfn, write: true, checker: checker).done)
+        vm.writeProtect(p, gfn: gfn, checker: checker)
+        XCTAssertEqual(f.log.total, 0)
+        XCTAssertTrue(vm.guestAccess(p, v, addr: gfn, gfn: gfn, write: true, checker: checker).done, "the stale TLB entry still lets the write through")
+        XCTAssertEqual(f.log.total, 1)
+        XCTAssertEqual(f.log.records().first?.invariant, .wpSafety)
+    }
+}
+
+import URCUShim
+func mmutStoreTopByte(_ p: UnsafeMutablePointer<UInt64>, _ b: UInt8) { mmut_store_top_byte(p, b) }
