@@ -1,75 +1,101 @@
 import ArgumentParser
+import Foundation
+import MMUTortureConfig
 import MMUTortureCore
-#if canImport(Glibc)
-import Glibc
-#endif
+import URCUShim
 
+extension ProtocolName: ExpressibleByArgument {}
+extension MutantName: ExpressibleByArgument {}
+extension ModeName: ExpressibleByArgument {}
+
+/// `mmutorture run [CONFIG.yaml]`.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a campaign (no file = the built-in default campaign).")
+        abstract: "Run a campaign (no file = the built-in default campaign).",
+        discussion: """
+        Options override the file. A run always prints its seed; a failing
+        run prints the exact command line that reproduces it.
+        Exit status: 0 clean, 1 violation, 2 bad usage/config, 3 harness failure,
+        130 interrupted with nothing found.
+        """)
 
-    @Argument(help: "Campaign config file (YAML).") var config: String?
-    @Option(help: "Master seed (overrides the file).") var seed: UInt64?
-    @Option(help: "Wall-clock budget, e.g. 30s, 2m, 500ms.") var duration: String?
-    @Option(help: "Guest accesses in total (0 = none); the run stops at whichever budget runs out first.") var operations: UInt64?
-    @Option(help: "Number of vCPU threads.") var vcpus: Int?
-    @Option(help: "vcpu-id | mmu-writable") var `protocol`: String?
-    @Option(help: "A known-broken variant (see `mmutorture mutants list`).") var mutant: String?
-    @Flag(help: "No progress line; only the result.") var quiet = false
+    @Argument(help: "Campaign config file (YAML). Default: the built-in default campaign (configs/default.yaml).")
+    var config: String?
+    @OptionGroup var overrides: OverrideOptions
+    @Option(help: "Write a JSON report here (atomically).") var report: String?
+    @Option(help: "Write a JUnit XML report here (atomically).") var junit: String?
+    @Option(help: "Run only the scenario run with this label (NAME#REPEAT), as printed by a failing run.")
+    var only: String?
+    @Flag(help: "No progress line and no summary table; only the result lines.") var quiet = false
 
     func run() throws {
-        var params = RunParameters()
-        params.vm.vcpus = 4
-        params.durationNanoseconds = 10_000_000_000
-        if let seed { params.seed = seed }
-        if let duration { params.durationNanoseconds = try parseDurationArgument(duration) }
-        if let operations { params.operations = operations }
-        if let vcpus { params.vm.vcpus = vcpus }
-        var proto = ProtocolName.vcpuID
-        if let p = `protocol` {
-            guard let v = ProtocolName(rawValue: p) else {
-                throw ValidationError("--protocol: expected one of \(ProtocolName.allCases.map(\.rawValue).joined(separator: ", ")), got '\(p)'")
+        mmut_install_interrupt_handlers()
+        let campaign = try withInputErrorsReported { () throws -> Campaign in
+            var c = try config.map { try ConfigLoader.load(path: $0) } ?? Campaign.builtInDefault
+            c = try c.applying(overrides.configOverrides)
+            if let only {
+                c.runs = c.runs.filter { $0.label == only }
+                if c.runs.isEmpty { throw UsageFailure(description: "--only: no scenario run is labelled '\(only)'") }
             }
-            proto = v
+            if let d = c.runs.first(where: { $0.config.guest.paging != .tdp }) {
+                throw UsageFailure(description: "\(d.file ?? "config"): guest.paging: '\(d.config.guest.paging.rawValue)' is not implemented yet (issue 4); use 'tdp'")
+            }
+            if let d = c.runs.first(where: { $0.config.mode == .deterministic }) {
+                throw UsageFailure(description: "\(d.file ?? "config"): mode: 'deterministic' is not implemented yet (issue 7); use 'native'")
+            }
+            if let report { try AtomicFileWriter.checkWritable(path: report) }
+            if let junit { try AtomicFileWriter.checkWritable(path: junit) }
+            return c
         }
-        var m = MutantName.none
-        if let mutant {
-            guard let v = MutantName(rawValue: mutant) else {
-                throw ValidationError("--mutant: unknown mutant '\(mutant)'; known: \(MutantName.allCases.map(\.rawValue).joined(separator: ", "))")
+        for w in campaign.warnings { printError("mmutorture: warning: \(w)") }
+        let outcome = CampaignRunner(campaign: campaign, configPath: config, overrides: overrides, only: only,
+                                     quiet: quiet).run()
+        try writeReports(outcome, campaign: campaign)
+        throw ExitCode(outcome.exitStatus)
+    }
+
+    func writeReports(_ o: CampaignOutcome, campaign: Campaign) throws {
+        do {
+            if let report {
+                try AtomicFileWriter.write(try o.report(campaign: campaign).jsonData(), to: report)
             }
-            m = v
-        }
-        if let info = ProtocolVariants.info(m), `protocol` == nil { proto = info.protocolName }
-        params.vm.ops = ProtocolVariants.ops(proto, mutant: m)
-        params.workload.hotFrames = 16
-        print("mmutorture \(MMUTortureVersion.string): seed \(params.seed), protocol \(proto.rawValue), mutant \(m.rawValue), \(params.vm.vcpus) vCPUs")
-        let result = NativeRunner.run(params, progress: quiet ? nil : { s in
-            if isatty(1) != 0 {
-                print("\r  \(String(format1(s.elapsedSeconds)))s / \(String(format1(s.budgetSeconds)))s  accesses \(s.accesses)  fixed \(s.faultsFixed)  violations \(s.violations)", terminator: "")
-                fflush(stdout)
+            if let junit {
+                try AtomicFileWriter.write(JUnitWriter.render(campaignName: campaign.name, results: o.scenarioResults), to: junit)
             }
-        })
-        if !quiet && isatty(1) != 0 { print("") }
-        print(Summary.render(result))
-        for (i, v) in result.violations.enumerated() { print(Summary.renderViolation(v, index: i)) }
-        if let e = result.harnessError { printError(e); throw ExitCode(3) }
-        print("result: \(result.outcome.rawValue) in \(format1(result.durationSeconds)) s")
-        if result.outcome == .fail {
-            print("reproduce: mmutorture run --seed \(params.seed)" + (m == .none ? "" : " --mutant \(m.rawValue)"))
-            throw ExitCode(1)
+        } catch {
+            printError("mmutorture: could not write a report: \(error)")
+            throw ExitCode(3)
         }
     }
 }
 
-func format1(_ d: Double) -> String { String((d * 10).rounded() / 10) }
+/// The options that override a config file, shared by `run` and friends.
+struct OverrideOptions: ParsableArguments {
+    @Option(help: "Master seed.") var seed: UInt64?
+    @Option(help: "Wall-clock budget: 30s, 2m, 500ms, 1h.") var duration: DurationSpec?
+    @Option(help: "Guest accesses in total (0 = no operation budget).") var operations: UInt64?
+    @Option(help: "Number of vCPU threads.") var vcpus: Int?
+    @Option(help: "vcpu-id | mmu-writable") var `protocol`: ProtocolName?
+    @Option(help: "A known-broken variant (see `mmutorture mutants list`).") var mutant: MutantName?
+    @Option(help: "native | deterministic") var mode: ModeName?
 
-/// "10s", "500ms", "20us", "2m", "1h", or a bare number of seconds.
-func parseDurationArgument(_ s: String) throws -> UInt64 {
-    let units: [(String, Double)] = [("us", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9)]
-    for (suffix, scale) in units.sorted(by: { $0.0.count > $1.0.count }) where s.hasSuffix(suffix) {
-        if let v = Double(s.dropLast(suffix.count)), v >= 0 { return UInt64(v * scale) }
+    var configOverrides: ConfigOverrides {
+        // A mutant of the merged protocol implies that protocol unless told otherwise.
+        let implied = mutant.flatMap { ProtocolVariants.info($0)?.protocolName == .mmuWritable ? ProtocolName.mmuWritable : nil }
+        return ConfigOverrides(seed: seed, duration: duration, operations: operations, vcpus: vcpus,
+                               protocol: `protocol` ?? implied, mutant: mutant, mode: mode)
     }
-    if let v = Double(s), v >= 0 { return UInt64(v * 1e9) }
-    throw ValidationError("--duration: expected a duration like 30s, 2m, 500ms, got '\(s)'")
+
+    /// The override arguments except the seed, for reproduce lines.
+    var argumentsWithoutSeed: [String] {
+        var a: [String] = []
+        if let duration { a += ["--duration", duration.description] }
+        if let operations { a += ["--operations", String(operations)] }
+        if let vcpus { a += ["--vcpus", String(vcpus)] }
+        if let p = `protocol` { a += ["--protocol", p.rawValue] }
+        if let mutant { a += ["--mutant", mutant.rawValue] }
+        if let mode { a += ["--mode", mode.rawValue] }
+        return a
+    }
 }

@@ -1,19 +1,39 @@
 import ArgumentParser
+import Foundation
+import MMUTortureConfig
 import MMUTortureCore
 
-struct ReplayCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "replay", abstract: "Re-run the case a JSON report describes and say whether the violation came back.")
-    @Argument(help: "A report written by `run --report`.") var report: String
-    func run() throws { throw notYetImplemented("replay") }
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a config file and print it fully resolved.")
+    @Argument(help: "Campaign config file (YAML).") var config: String
+    func run() throws {
+        let campaign = try withInputErrorsReported { try ConfigLoader.load(path: config) }
+        for w in campaign.warnings { printError("mmutorture: warning: \(w)") }
+        print(campaign.resolvedYAML(), terminator: "")
+    }
 }
 
 struct MutantsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "mutants", abstract: "List the known-broken protocol variants, or verify that each is caught.",
                                                     subcommands: [List.self, Verify.self])
     struct List: ParsableCommand {
-        func run() throws { throw notYetImplemented("mutants list") }
+        static let configuration = CommandConfiguration(abstract: "A table of the mutants: name, what is broken, expected invariant, source.")
+        func run() throws {
+            let rows = ProtocolVariants.mutants.map { m in
+                [m.name.rawValue, m.protocolName.rawValue, m.expectedInvariants.map(\.rawValue).joined(separator: " / "), m.source, m.summary]
+            }
+            let header = ["mutant", "protocol", "expected invariant", "source", "what is broken"]
+            var widths = header.map(\.count)
+            for r in rows { for (i, c) in r.enumerated() where i < 4 { widths[i] = max(widths[i], c.count) } }
+            func line(_ r: [String]) -> String {
+                r.enumerated().map { i, c in i < 4 ? c.rightPad(widths[i]) : c }.joined(separator: "  ")
+            }
+            print(line(header))
+            for r in rows { print(line(r)) }
+        }
     }
     struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run each mutant for a budget; fail unless every one is caught and the correct protocols stay clean.")
         func run() throws { throw notYetImplemented("mutants verify") }
     }
 }
@@ -21,10 +41,4 @@ struct MutantsCommand: ParsableCommand {
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "The performance suite: side-by-side ratios in one run.")
     func run() throws { throw notYetImplemented("bench") }
-}
-
-struct ValidateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a config file and print it fully resolved.")
-    @Argument(help: "Campaign config file (YAML).") var config: String
-    func run() throws { throw notYetImplemented("validate") }
 }

@@ -1,0 +1,72 @@
+import MMUTortureConfig
+import MMUTortureCore
+
+/// Turns a resolved config into the runner's parameters: the one place that
+/// knows both vocabularies.
+extension RunParameters {
+    init(_ c: CampaignConfig) {
+        self.init()
+        seed = c.seed
+        mode = c.mode
+        rcu = c.rcu
+        durationNanoseconds = c.duration.nanoseconds
+        operations = c.operations
+        vm.vcpus = c.vcpus
+        vm.frames = c.guest.frames
+        vm.paging = c.guest.paging
+        vm.layout = c.identification
+        vm.mmuThreads = c.mmu.threads
+        vm.traceDepth = c.traceDepth
+        vm.ops = ProtocolVariants.ops(c.protocol, mutant: c.mutant)
+        workload.pattern = c.workload.pattern
+        workload.writeRatio = c.workload.writeRatio
+        workload.hotFrames = c.workload.hotFrames
+        workload.hotRatio = c.workload.hotRatio
+        workload.zipfS = c.workload.zipfS
+        mmu.writeProtect = c.mmu.writeProtect
+        mmu.unprotect = c.mmu.unprotect
+        mmu.dirtyLog = c.mmu.dirtyLog
+        mmu.zapAll = c.mmu.zapAll
+        mmu.invalidateRange = c.mmu.invalidateRange
+        mmu.invalidatePage = c.mmu.invalidatePage
+        mmu.audit = c.mmu.audit
+        perturbProbability = c.perturb.probability
+        perturbMaxDelayNanoseconds = c.perturb.maxDelay.nanoseconds
+        perturbSwarm = c.perturb.swarm
+        perturbPoints = c.perturb.points.compactMap { PerturbPoint(name: $0.rawValue) }
+        perturbKinds = c.perturb.kinds.reduce(0) { bits, kind in
+            switch kind {
+            case .delay: return bits | 1
+            case .spin: return bits | 2
+            case .yield: return bits | 4
+            }
+        }
+        watchdogNanoseconds = c.watchdog.nanoseconds
+        auditIntervalNanoseconds = c.checker.auditInterval.nanoseconds
+    }
+}
+
+extension ReportViolation {
+    init(_ v: ViolationReport) {
+        self.init(invariant: v.invariant.rawValue, message: v.message, gfn: v.gfn, vcpu: v.vcpu, thread: v.thread,
+                  sptes: v.sptes,
+                  trace: v.trace.map { ReportTraceEntry(seq: $0.seq, thread: $0.thread,
+                                                        event: ($0.isViolation ? ">> " : "") + $0.event) })
+    }
+}
+
+extension RunResult {
+    var reportResult: ReportResult {
+        switch outcome {
+        case .pass: return .pass
+        case .fail: return .fail
+        case .error: return .error
+        }
+    }
+    var counterDictionary: [String: UInt64] { Dictionary(uniqueKeysWithValues: counters.map { ($0.name, $0.value) }) }
+    var histogramDictionary: [String: [String: UInt64]] {
+        Dictionary(uniqueKeysWithValues: histograms.map { h in
+            (h.name, Dictionary(uniqueKeysWithValues: h.buckets.map { ($0.label, $0.count) }))
+        })
+    }
+}
