@@ -17,10 +17,15 @@ check() {  # check NAME EXPECTED-EXIT COMMAND...
     fi
 }
 "$BIN" --version
-for s in vcpu-id-tdp mmu-writable-tdp; do
-    check "$s" 0 "$BIN" run "configs/ci/$s.yaml" --report "$OUT/$s.json" --junit "$OUT/$s.xml"
+# Every protocol x paging mode, correct protocol: must run clean.
+check ci-campaign 0 "$BIN" run configs/ci/campaign.yaml --report "$OUT/ci.json" --junit "$OUT/ci.xml"
+# Every RCU flavour on the default campaign.
+for rcu in memb qsbr mb bp; do
+    printf 'name: rcu-%s\nrcu: %s\nduration: 2s\n' "$rcu" "$rcu" > "$OUT/rcu-$rcu.yaml"
+    check "rcu-$rcu" 0 "$BIN" run "$OUT/rcu-$rcu.yaml"
 done
-check default-2s 0 "$BIN" run --duration 2s --seed 7
+# Bad input is exit 2.
+check bad-config 2 "$BIN" run configs/does-not-exist.yaml
 check shared-id-caught 1 "$BIN" run --mutant shared-id --operations 400000000 --duration 0
 check wp-ignores-id-caught 1 "$BIN" run --mutant wp-ignores-id --operations 400000000 --duration 0
 echo "ci-campaigns: $pass passed, $fail failed"

@@ -70,3 +70,30 @@ extension RunResult {
         })
     }
 }
+
+extension CampaignConfig {
+    /// This config with a mutant's exposing scenario: its protocol, paging
+    /// mode, hot set, write ratio and mmu-thread mix.
+    func exposing(_ m: MutantInfo) -> CampaignConfig {
+        var c = self
+        c.mutant = m.name
+        c.protocol = m.protocolName
+        c.guest.paging = m.exposure.paging
+        c.workload.hotFrames = min(m.exposure.hotFrames, c.guest.frames)
+        c.workload.writeRatio = m.exposure.writeRatio
+        let w = m.exposure.mmu
+        c.mmu.writeProtect = w.writeProtect
+        c.mmu.unprotect = w.unprotect
+        c.mmu.dirtyLog = w.dirtyLog
+        c.mmu.zapAll = w.zapAll
+        c.mmu.invalidateRange = w.invalidateRange
+        c.mmu.invalidatePage = w.invalidatePage
+        c.mmu.audit = w.audit
+        if let points = m.exposure.perturbPoints {
+            c.perturb.swarm = false
+            c.perturb.points = points.compactMap { PerturbPointName(rawValue: $0.name) }
+            c.perturb.probability = points.isEmpty ? 0 : m.exposure.perturbProbability
+        }
+        return c
+    }
+}

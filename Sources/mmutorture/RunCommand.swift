@@ -33,13 +33,14 @@ struct RunCommand: ParsableCommand {
         mmut_install_interrupt_handlers()
         let campaign = try withInputErrorsReported { () throws -> Campaign in
             var c = try config.map { try ConfigLoader.load(path: $0) } ?? Campaign.builtInDefault
+            // No file and a mutant: the built-in campaign that exposes it.
+            if config == nil, let m = overrides.mutant, let info = ProtocolVariants.info(m) {
+                c = try Campaign(single: c.runs[0].config.exposing(info), file: nil)
+            }
             c = try c.applying(overrides.configOverrides)
             if let only {
                 c.runs = c.runs.filter { $0.label == only }
                 if c.runs.isEmpty { throw UsageFailure(description: "--only: no scenario run is labelled '\(only)'") }
-            }
-            if let d = c.runs.first(where: { $0.config.guest.paging != .tdp }) {
-                throw UsageFailure(description: "\(d.file ?? "config"): guest.paging: '\(d.config.guest.paging.rawValue)' is not implemented yet (issue 4); use 'tdp'")
             }
             if let d = c.runs.first(where: { $0.config.mode == .deterministic }) {
                 throw UsageFailure(description: "\(d.file ?? "config"): mode: 'deterministic' is not implemented yet (issue 7); use 'native'")

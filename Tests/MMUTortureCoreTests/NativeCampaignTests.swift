@@ -28,8 +28,29 @@ final class NativeCampaignTests: XCTestCase {
         }
     }
 
+    /// Every protocol on every paging mode, every RCU flavour: clean, and
+    /// every racing path actually ran.
+    func testEveryProtocolPagingModeAndFlavourRunsClean() {
+        var i: UInt64 = 0
+        for proto in ProtocolName.allCases {
+            for paging in PagingMode.allCases {
+                i += 1
+                var p = params(protocolName: proto, seed: 100 + i, operations: 4_000_000)
+                p.vm.paging = paging
+                p.rcu = RCUFlavorName.allCases[Int(i) % RCUFlavorName.allCases.count]
+                let r = NativeRunner.run(p)
+                let what = "\(proto.rawValue)/\(paging.rawValue)/\(p.rcu.rawValue)"
+                XCTAssertEqual(r.outcome, .pass, "\(what): " + (r.violations.first.map { "\($0.invariant.rawValue): \($0.message)" } ?? ""))
+                for c in [Counter.fastFixed, .zaps, .shadowPagesFreed, .invalidations, .harvests, .emulatedWrites, .writeProtects] {
+                    XCTAssertGreaterThan(r.counter(c), 0, "\(what): \(c.name)")
+                }
+            }
+        }
+    }
+
+    /// A mutant in the scenario that exposes it (as `run --mutant` uses).
     func caught(_ mutant: MutantName, seed: UInt64) -> RunResult {
-        NativeRunner.run(params(mutant: mutant, seed: seed, operations: 400_000_000))
+        NativeRunner.run(params(seed: seed, operations: 400_000_000).exposing(ProtocolVariants.info(mutant)!))
     }
 
     func testSharedIDIsCaught() {

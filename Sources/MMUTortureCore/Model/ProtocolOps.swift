@@ -42,8 +42,60 @@ public struct MutantInfo: Sendable {
     /// The protocol the mutant applies to.
     public var protocolName: ProtocolName
     public var source: String
+    /// The paging mode, workload and mmu-thread mix that expose it quickly.
+    public var exposure: MutantExposure
     /// What the mutant changes, applied to the correct protocol's ops.
     public var apply: @Sendable (inout ProtocolOps) -> Void
+}
+
+/// The scenario that exposes a mutant: used by `run --mutant NAME` without a
+/// config file, and by `mutants verify`.
+public struct MutantExposure: Sendable {
+    public var paging: PagingMode = .tdp
+    public var hotFrames = 16
+    public var writeRatio = 0.5
+    public var mmu = MMUWeights.only(writeProtect: 4, unprotect: 4, dirtyLog: 2, audit: 1)
+    /// Perturbation points switched on for every seed (no swarm choice), or
+    /// nil to keep the config's. Empty: no perturbation at all, for races
+    /// that need the tightest window (a delay would drain the store buffer).
+    public var perturbPoints: [PerturbPoint]?
+    public var perturbProbability = 0.05
+
+    public init(paging: PagingMode = .tdp, hotFrames: Int = 16, writeRatio: Double = 0.5, mmu: MMUWeights? = nil,
+                perturbPoints: [PerturbPoint]? = nil, perturbProbability: Double = 0.05) {
+        self.paging = paging
+        self.hotFrames = hotFrames
+        self.writeRatio = writeRatio
+        if let mmu { self.mmu = mmu }
+        self.perturbPoints = perturbPoints
+        self.perturbProbability = perturbProbability
+    }
+
+    /// Store-buffer races: no perturbation, the tightest window.
+    public static let barrierRace = MutantExposure(perturbPoints: [])
+    /// Interleaving races inside the fast path: widen its windows.
+    public static let fastPathWindow = MutantExposure(perturbPoints: [.afterSetID, .beforeFinalCmpxchg, .wpScan])
+
+    /// Write-protect races: a small hot set, the mmu thread protecting and
+    /// unprotecting it, dirty-log harvests so that the fast path has read-only
+    /// sptes to fix, and nothing that makes every fault refault.
+    public static let writeProtectRace = MutantExposure()
+}
+
+extension MMUWeights {
+    /// Weights with only the named operations switched on.
+    public static func only(writeProtect: Int = 0, unprotect: Int = 0, dirtyLog: Int = 0, zapAll: Int = 0,
+                            invalidateRange: Int = 0, invalidatePage: Int = 0, audit: Int = 0) -> MMUWeights {
+        var w = MMUWeights()
+        w.writeProtect = writeProtect
+        w.unprotect = unprotect
+        w.dirtyLog = dirtyLog
+        w.zapAll = zapAll
+        w.invalidateRange = invalidateRange
+        w.invalidatePage = invalidatePage
+        w.audit = audit
+        return w
+    }
 }
 
 /// The table of variants: the correct protocols are `ops(protocol, .none)`.
@@ -51,36 +103,47 @@ public enum ProtocolVariants {
     public static let mutants: [MutantInfo] = [
         MutantInfo(name: .sharedID, summary: "every vCPU uses the same identification (seed 004's three-vCPU race)",
                    expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   exposure: .fastPathWindow,
                    apply: { $0.uniqueIdentification = false }),
         MutantInfo(name: .noFastpathMB, summary: "no barrier between setting the identification and reading the rmap flag",
                    expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   exposure: .barrierRace,
                    apply: { $0.fastPathBarrier = false }),
         MutantInfo(name: .noWPMB, summary: "no barrier between setting the rmap flag and scanning the sptes",
                    expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   exposure: .barrierRace,
                    apply: { $0.writeProtectBarrier = false }),
         MutantInfo(name: .wpIgnoresID, summary: "write-protect clears only W sptes, leaving identified ones alone",
                    expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   exposure: .fastPathWindow,
                    apply: { $0.writeProtectClearsID = false }),
         MutantInfo(name: .skipTLBFlush, summary: "write-protect does not flush remote TLBs",
                    expectedInvariants: [.wpSafety, .tlbCoherence], protocolName: .vcpuID, source: "seed 003",
+                   exposure: .writeProtectRace,
                    apply: { $0.writeProtectFlushes = false }),
         MutantInfo(name: .freeWithoutGrace, summary: "zapped shadow pages are freed without waiting for a grace period",
                    expectedInvariants: [.rcuLifetime], protocolName: .vcpuID, source: "seed 000, seed 004",
+                   exposure: MutantExposure(hotFrames: 16, mmu: .only(dirtyLog: 2, zapAll: 4, audit: 1)),
                    apply: { $0.freeAfterGracePeriod = false }),
         MutantInfo(name: .noNotifierRetry, summary: "the slow path installs the spte without the notifier retry check",
                    expectedInvariants: [.hostPage], protocolName: .vcpuID, source: "seed 001",
+                   exposure: MutantExposure(hotFrames: 16, mmu: .only(invalidateRange: 4, invalidatePage: 2, audit: 1)),
                    apply: { $0.notifierRetryCheck = false }),
         MutantInfo(name: .nonatomicSPTEUpdate, summary: "mmu-lock paths overwrite a locklessly modifiable spte with a plain store",
                    expectedInvariants: [.dirtyBit, .dirtyLog], protocolName: .mmuWritable, source: "seed 003",
+                   exposure: MutantExposure(hotFrames: 8, writeRatio: 0.7, mmu: .only(dirtyLog: 8, invalidateRange: 2, invalidatePage: 2, audit: 1)),
                    apply: { $0.atomicSPTEUpdate = false }),
         MutantInfo(name: .ignoreQuadrant, summary: "the direct-page gfn computation ignores the quadrant",
                    expectedInvariants: [.gfnConsistency, .dirtyLog], protocolName: .vcpuID, source: "seed 002",
+                   exposure: MutantExposure(paging: .shadow32, hotFrames: 1024, mmu: .only(dirtyLog: 1, audit: 4)),
                    apply: { $0.quadrantAwareGFN = false }),
         MutantInfo(name: .obsoleteInHash, summary: "zapped obsolete pages stay on the hash and lookups may return them",
                    expectedInvariants: [.obsolete], protocolName: .vcpuID, source: "seed 000",
+                   exposure: MutantExposure(hotFrames: 16, mmu: .only(zapAll: 4, audit: 1)),
                    apply: { $0.obsoleteLeavesHash = false }),
         MutantInfo(name: .mmuWritableKeep, summary: "write-protect of a shadowed gfn keeps MMU_WRITABLE",
                    expectedInvariants: [.wpSafety], protocolName: .mmuWritable, source: "Linux 3.6 (seed 003's thread)",
+                   exposure: .writeProtectRace,
                    apply: { $0.writeProtectClearsMMUWritable = false }),
     ]
 

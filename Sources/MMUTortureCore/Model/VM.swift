@@ -60,6 +60,18 @@ public struct VM {
     public let pfnState: UnsafeMutablePointer<UInt64>
     /// The host page's dirty state (`kvm_set_pfn_dirty`).
     public let pfnDirty: UnsafeMutablePointer<UInt64>
+    /// Checker: the guest wrote this host page since it was faulted in.
+    public let pfnWritten: UnsafeMutablePointer<UInt64>
+    /// The gfn a host page backs (for swap-out).
+    public let pfnGFN: UnsafeMutablePointer<UInt64>
+    /// Per gfn: the content of a page the host swapped out (written back
+    /// only if the page was dirty: a lost D bit loses data).
+    public let swap: UnsafeMutablePointer<UInt64>
+    /// Per gfn: the dirty-log destination ("migration target") copy.
+    public let destination: UnsafeMutablePointer<UInt64>
+    /// Per gfn: the mmu event number at which an mmu-lock path last took W
+    /// away from (or dropped) one of its sptes (tlb-coherence).
+    public let wClearEvent: UnsafeMutablePointer<UInt64>
     public static let pfnAllocated: UInt64 = 1, pfnHostWritable: UInt64 = 2, pfnFreed: UInt64 = 4
     public static let poisonData: UInt64 = 0x6B6B_6B6B_6B6B_6B6B
 
@@ -77,7 +89,14 @@ public struct VM {
         public static let activeHead = 33
         public static let freeCount = 34
         public static let gfnsFreeHead = 35
-        public static let words = 40
+        /// mmu events (W clears, flush starts), counted under the mmu-lock.
+        public static let mmuEvent = 36
+        /// The event number at which the last completed flush started.
+        public static let lastFlushStart = 40
+        /// Where the host allocator looks for a free pfn next (FIFO-ish
+        /// reuse, so a freed page is not handed out again at once).
+        public static let hostAllocCursor = 37
+        public static let words = 48
     }
 
     // vCPUs.
@@ -113,6 +132,19 @@ public struct VM {
     public func header(_ page: Int, _ word: Int) -> UnsafeMutablePointer<UInt64> { headers + (page &* SPHeader.words &+ word) }
     @inline(__always)
     public func global(_ word: Int) -> UnsafeMutablePointer<UInt64> { globals + word }
+    /// The guest's own translation from the address a vCPU accesses to the
+    /// gfn behind it. tdp and shadow32: the identity (shadow32's 4 MiB pages
+    /// map 1024 contiguous frames). shadow: a fixed permutation inside each
+    /// 64-frame block, so indirect pages need their gfns[] (seed 002) and a
+    /// hot set of addresses stays a hot set of gfns.
+    @inline(__always)
+    public func translate(_ addr: Int) -> Int {
+        if config.paging == .shadow && frames >= 64 {
+            return (addr & ~63) | ((addr &* 37 &+ 11) & 63)
+        }
+        return addr
+    }
+
     @inline(__always)
     public func vcpuWord(_ vcpu: Int, _ word: Int) -> UnsafeMutablePointer<UInt64> { vcpuShared + (vcpu &* VCPUWord.stride &+ word) }
 }
@@ -147,6 +179,8 @@ public final class VMStorage {
                 pfnCount: pfnCount,
                 hostPT: words(frames), pfnData: words(pfnCount), pfnRefcount: words(pfnCount),
                 pfnState: words(pfnCount), pfnDirty: words(pfnCount),
+                pfnWritten: words(pfnCount), pfnGFN: words(pfnCount),
+                swap: words(frames), destination: words(frames), wClearEvent: words(frames),
                 dirtyBitmap: words(frames),
                 globals: words(VM.Global.words),
                 vcpuShared: words(config.vcpus * VM.VCPUWord.stride),
@@ -159,6 +193,7 @@ public final class VMStorage {
     deinit {
         for p in [vm.sptes, vm.headers, vm.gfnsArena, vm.hashHeads, vm.rmapFlags, vm.rmapCount, vm.rmapEntries,
                   vm.hostPT, vm.pfnData, vm.pfnRefcount, vm.pfnState, vm.pfnDirty, vm.dirtyBitmap, vm.globals,
+                  vm.pfnWritten, vm.pfnGFN, vm.swap, vm.destination, vm.wClearEvent,
                   vm.vcpuShared, vm.protection] {
             p.deallocate()
         }
@@ -186,6 +221,10 @@ extension VM {
             pfnRefcount[pfn] = pfn < frames ? 1 : 0
             pfnData[pfn] = pfn < frames ? 0 : VM.poisonData
         }
-        for gfn in 0..<frames { hostPT[gfn] = UInt64(gfn + 1) }
+        global(Global.hostAllocCursor).pointee = UInt64(frames - 1)
+        for gfn in 0..<frames {
+            hostPT[gfn] = UInt64(gfn + 1)
+            pfnGFN[gfn] = UInt64(gfn)
+        }
     }
 }

@@ -92,10 +92,22 @@ extension VM {
         if v.pointee.tlbTag[slot] == UInt64(addr &+ 1) && (!write || v.pointee.tlbWritable[slot]) {
             pfn = v.pointee.tlbPFN[slot]
             p.count(.tlbHits)
+            if write {
+                // tlb-coherence: an entry filled before an mmu-lock path took
+                // W away must be gone once a flush that started after that
+                // has completed (this vCPU acknowledged it between accesses,
+                // or honoured it when it last entered guest mode).
+                let cleared = p.load(wClearEvent + gfn)
+                if v.pointee.tlbFillEvent[slot] < cleared && p.load(global(Global.lastFlushStart)) > cleared {
+                    checker.report(p, .tlbCoherence, .staleTLB, vcpu: v.pointee.id, gfn: gfn,
+                                   spteA: p.load(sptesForReport(gfn: gfn)))
+                }
+            }
         } else {
             p.count(.tlbMisses)
             let root = v.pointee.root
             if root == 0 { return AccessResult(done: false, spte: 0) }
+            let fillEvent = p.load(global(Global.mmuEvent))
             guard let (page, index) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id, checker: checker) else {
                 return AccessResult(done: false, spte: 0)
             }
@@ -119,20 +131,24 @@ extension VM {
             pfn = SPTE(raw: spte).pfn
             v.pointee.tlbTag[slot] = UInt64(addr &+ 1)
             v.pointee.tlbPFN[slot] = pfn
-            v.pointee.tlbWritable[slot] = spte & SPTE.writableMask != 0
+            // Like hardware, the TLB caches write permission only together
+            // with D: a write through a clean entry walks again to set D.
+            v.pointee.tlbWritable[slot] = spte & (SPTE.writableMask | SPTE.dirtyMask) == (SPTE.writableMask | SPTE.dirtyMask)
             v.pointee.tlbGFN[slot] = UInt64(gfn)
+            v.pointee.tlbFillEvent[slot] = fillEvent
             p.trace(.accessFill, gfn: gfn, spte)
         }
         let pfnIndex = Int(truncatingIfNeeded: pfn)
         // host-page: no guest access reaches a page the host freed.
         if p.load(pfnState + pfnIndex) & VM.pfnFreed != 0 {
-            checker.report(p, .hostPage, .freedHostPageAccess, vcpu: v.pointee.id, gfn: gfn, spteA: pfn)
+            checker.report(p, .hostPage, .freedHostPageAccess, vcpu: v.pointee.id, gfn: gfn)
         }
         p.count(.accesses)
         if write {
             v.pointee.writeSeq &+= 1
             let value = (UInt64(v.pointee.id &+ 1) << 48) | (v.pointee.writeSeq & 0xFFFF_FFFF_FFFF)
             p.store(pfnData + pfnIndex, value)
+            if p.load(pfnWritten + pfnIndex) == 0 { p.store(pfnWritten + pfnIndex, 1) }
             p.count(.writes)
             // wp-safety: once write-protect(gfn) returned, no guest write may
             // land until unprotect. Sound: the write happens in guest mode, so

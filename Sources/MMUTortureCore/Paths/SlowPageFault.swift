@@ -6,9 +6,9 @@ public enum SlowPathOutcome: Int, Sendable {
     case installed
     /// A write to a write-protected gfn was emulated under the mmu-lock.
     case emulated
-    /// An mmu-notifier invalidation overlapped: fault again.
+    /// An mmu-notifier invalidation overlapped (or the host page moved): fault again.
     case refault
-    /// The shadow-page arena is exhausted (a harness limit, not a bug).
+    /// The shadow-page arena or the host's free pages ran out (a harness limit).
     case outOfPages
 }
 
@@ -20,42 +20,85 @@ extension VM {
         return (UInt64(v.pointee.id &+ 1) << 48) | (v.pointee.writeSeq & 0xFFFF_FFFF_FFFF)
     }
 
+    /// The role and hash gfn of the shadow page at `level` that covers `addr`.
+    /// Non-leaf pages and tdp leaves are direct, keyed by the address they
+    /// cover; a 64-bit guest's leaf tables are indirect (gfns[]); a 32-bit
+    /// guest's 4 MiB page is shadowed by two direct half pages that share the
+    /// large page's gfn and differ by quadrant (seed 002).
+    @inline(__always)
+    func pageKey(level: Int, addr: Int) -> (gfn: UInt64, role: ShadowPageRole) {
+        if level == 1 {
+            switch config.paging {
+            case .tdp:
+                return (UInt64(addr & ~511), ShadowPageRole(level: 1, direct: true))
+            case .shadow:
+                return (UInt64(addr & ~511), ShadowPageRole(level: 1, direct: false))
+            case .shadow32:
+                return (UInt64(addr & ~1023), ShadowPageRole(level: 1, direct: true, quadrant: (addr >> 9) & 1))
+            }
+        }
+        return (UInt64(addr) & ~((UInt64(1) << UInt64(level * 9)) - 1), ShadowPageRole(level: level, direct: true))
+    }
+
+    /// `gfn_to_pfn`: the host page behind `gfn`, with a reference taken, under
+    /// the host's page-table lock (modelled by the mmu-lock). Faults the page
+    /// in when the host unmapped it; a write to a read-only (KSM-like) page
+    /// breaks the sharing first: the host copies it and invalidates the old
+    /// mapping (`invalidate_page`), bumping mmu_notifier_seq.
+    func gfnToPFN<P: Platform>(_ p: P, gfn: Int, write: Bool, checker: ViolationSink) -> Int? {
+        p.lock(mmuLock)
+        defer { p.unlock(mmuLock) }
+        if p.load(hostPT + gfn) == 0 && !hostFaultIn(p, gfn: gfn) { return nil }
+        var pfn = Int(p.load(hostPT + gfn) - 1)
+        if write && p.load(pfnState + pfn) & VM.pfnHostWritable == 0 {
+            // Break COW: the old page's content moves to a private writable copy.
+            _ = p.fetchAdd(global(Global.notifierSeq), 1)
+            if zapGFN(p, gfn: gfn, checker: checker) { flushRemoteTLBs(p, gfn: gfn) }
+            p.store(swap + gfn, p.load(pfnData + pfn))
+            p.store(pfnDirty + pfn, 1)
+            hostUnmap(p, gfn: gfn, checker: checker)
+            guard hostFaultIn(p, gfn: gfn) else { return nil }
+            pfn = Int(p.load(hostPT + gfn) - 1)
+        }
+        _ = p.fetchAdd(pfnRefcount + pfn, 1)
+        return pfn
+    }
+
     /// `direct_page_fault` / `FNAME(page_fault)` after the fast path declined.
     public func slowPageFault<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, addr: Int, gfn: Int, write: Bool,
                                            checker: ViolationSink) -> SlowPathOutcome {
         p.count(.slowFaults)
         // mmu_seq = kvm->mmu_notifier_seq; smp_rmb() (loads are ordered on x86).
         let seq = p.load(global(Global.notifierSeq))
-        // gfn_to_pfn: look up (or fault in) the host page and take a reference.
-        let pfn: Int
-        let mapped = p.load(hostPT + gfn)
-        if mapped != 0 {
-            pfn = Int(mapped - 1)
-        } else {
-            // The host unmapped it: fault in a fresh page (done under the
-            // mmu-lock below by the host model; refault to pick it up).
-            hostFaultIn(p, gfn: gfn)
-            return .refault
-        }
-        _ = p.fetchAdd(pfnRefcount + pfn, 1)
+        guard let pfn = gfnToPFN(p, gfn: gfn, write: write, checker: checker) else { return .outOfPages }
         p.lock(mmuLock)
         defer {
+            putPage(p, pfn: pfn, checker: checker)   // kvm_release_pfn
             p.unlock(mmuLock)
-            _ = p.fetchAdd(pfnRefcount + pfn, UInt64.max) // put_page
         }
         if ops.notifierRetryCheck {
             // mmu_notifier_retry: an invalidation started or completed since
-            // we looked the pfn up; it may already be on its way back to the host.
+            // we looked the pfn up; the page may be on its way back to the host.
             if p.load(global(Global.notifierCount)) != 0 || p.load(global(Global.notifierSeq)) != seq {
                 p.count(.slowRefaults)
                 p.trace(.slowRefault, gfn: gfn)
                 return .refault
             }
         }
+        // A pending reload (zap-obsolete) means our root may be freed and
+        // reused by now: honour it here, outside guest mode, like
+        // kvm_mmu_reload before the fault is handled.
+        let reqp = vcpuWord(v.pointee.id, VCPUWord.requests)
+        if p.load(reqp) & VM.requestMMUReload != 0 {
+            _ = p.fetchAnd(reqp, ~VM.requestMMUReload)
+            v.pointee.root = 0
+            v.pointee.flushTLB()
+            p.count(.rootReloads)
+            p.trace(.rootReload, gfn: gfn)
+        }
         if v.pointee.root == 0 || isObsolete(p, page: v.pointee.root - 1) {
-            guard let root = getPage(p, gfn: 0, role: ShadowPageRole(level: 4, direct: true), checker: checker) else {
-                return .outOfPages
-            }
+            let key = pageKey(level: 4, addr: addr)
+            guard let root = getPage(p, gfn: key.gfn, role: key.role, checker: checker) else { return .outOfPages }
             v.pointee.root = root + 1
             v.pointee.flushTLB()
         }
@@ -69,11 +112,8 @@ extension VM {
             if spte & SPTE.presentMask != 0 {
                 page = SPTE(raw: spte).childIndex
             } else {
-                let childLevel = level - 1
-                let base = UInt64(addr) & ~((UInt64(1) << UInt64(childLevel * 9)) - 1)
-                guard let child = getPage(p, gfn: base, role: ShadowPageRole(level: childLevel, direct: true), checker: checker) else {
-                    return .outOfPages
-                }
+                let key = pageKey(level: level - 1, addr: addr)
+                guard let child = getPage(p, gfn: key.gfn, role: key.role, checker: checker) else { return .outOfPages }
                 header(child, SPHeader.parent).pointee = UInt64(page * 512 + idx + 1)
                 p.store(sp, SPTE.nonLeaf(child: child).raw)
                 page = child
@@ -86,8 +126,12 @@ extension VM {
         let hostWritable = p.load(pfnState + pfn) & VM.pfnHostWritable != 0
         let old = p.load(sp)
         if write && protected {
-            // Emulate the write under the mmu-lock; never map the gfn writable.
+            // Emulate the write under the mmu-lock (kvm_write_guest): the host
+            // page and the dirty log see it; the gfn is never mapped writable.
             p.store(pfnData + pfn, writeValue(v))
+            p.store(pfnWritten + pfn, 1)
+            p.store(pfnDirty + pfn, 1)
+            markPageDirty(p, gfn: gfn)
             p.count(.emulatedWrites)
             p.trace(.slowEmulate, gfn: gfn, UInt64(pfn))
             if old & SPTE.presentMask == 0 {
@@ -100,7 +144,7 @@ extension VM {
         let mmuWritable = !ops.isVCPUID && hostWritable && !protected
         var new = SPTE.leaf(pfn: UInt64(pfn), writable: writable, hostWritable: hostWritable, mmuWritable: mmuWritable).raw
         if old & SPTE.presentMask != 0 && SPTE(raw: old).pfn == UInt64(pfn) {
-            // Upgrade in place: keep A/D, and W if another path set it.
+            // Upgrade in place: keep A/D, and W if the fast path set it.
             new |= old & (SPTE.accessedMask | SPTE.dirtyMask | SPTE.writableMask)
             updateSPTE(p, sp: sp, gfn: gfn, new: new)
         } else {
@@ -127,24 +171,47 @@ extension VM {
     /// `mmu_spte_update`: an update of a present spte under the mmu-lock.
     /// A spte that can change locklessly (the fast path may set W, hardware
     /// may set A/D) is updated atomically so that nothing is lost (seed 003:
-    /// `spte_has_volatile_bits`); the mutant `nonatomic-spte-update` stores.
-    /// Returns the old value.
+    /// `spte_has_volatile_bits`); the mutant `nonatomic-spte-update` reads,
+    /// then stores. Returns the old value.
     @discardableResult
     func updateSPTE<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, gfn: Int, new: UInt64) -> UInt64 {
         if ops.atomicSPTEUpdate {
             var old = p.load(sp)
             while true {
-                // Keep whatever the lockless writers added meanwhile.
                 let merged = new | (old & (SPTE.accessedMask | SPTE.dirtyMask))
                 let r = p.compareExchange(sp, expected: old, desired: merged)
                 if r.exchanged { break }
                 old = r.original
             }
+            noteWriteAccessRemoved(p, gfn: gfn, old: old, new: new)
             return old
         } else {
             let old = p.load(sp)
-            p.store(sp, new)
+            p.store(sp, new | (old & (SPTE.accessedMask | SPTE.dirtyMask)))
+            noteWriteAccessRemoved(p, gfn: gfn, old: old, new: new)
             return old
+        }
+    }
+
+    /// Takes `mask` (W, and maybe MMU_WRITABLE or the identification) away
+    /// from a spte under the mmu-lock, atomically (a cmpxchg loop, so the
+    /// fast path's and hardware's concurrent changes are neither lost nor
+    /// overwritten). Returns the old value, or nil if nothing was set.
+    func clearSPTEBits<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, gfn: Int, mask: UInt64) -> UInt64? {
+        var spte = p.load(sp)
+        while true {
+            if spte & SPTE.presentMask == 0 || spte & mask == 0 { return nil }
+            if !ops.atomicSPTEUpdate {
+                p.store(sp, spte & ~mask)     // the mutant's read-then-store
+                noteWriteAccessRemoved(p, gfn: gfn, old: spte, new: spte & ~mask)
+                return spte
+            }
+            let r = p.compareExchange(sp, expected: spte, desired: spte & ~mask)
+            if r.exchanged {
+                noteWriteAccessRemoved(p, gfn: gfn, old: spte, new: spte & ~mask)
+                return spte
+            }
+            spte = r.original
         }
     }
 
@@ -160,27 +227,34 @@ extension VM {
         }
         if old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 {
             let pfn = Int(SPTE(raw: old).pfn)
-            if old & SPTE.dirtyMask != 0 || old & SPTE.writableMask != 0 {
+            if old & SPTE.dirtyMask != 0 {
                 p.store(pfnDirty + pfn, 1)   // kvm_set_pfn_dirty
             }
+            noteWriteAccessRemoved(p, gfn: gfn, old: old, new: 0)
         }
         rmapRemove(gfn: gfn, spte: sp - sptes)
     }
 
-    /// The host faults a fresh page in for an unmapped gfn (issue 4's
-    /// invalidations unmap them): under the mmu-lock here for simplicity.
-    func hostFaultIn<P: Platform>(_ p: P, gfn: Int) {
-        p.lock(mmuLock)
-        defer { p.unlock(mmuLock) }
-        if p.load(hostPT + gfn) != 0 { return }
-        // A free pfn: the host allocator is the mmu-lock holder here.
-        for candidate in 0..<pfnCount where pfnState[candidate] & VM.pfnFreed != 0 && pfnRefcount[candidate] == 0 {
-            p.store(pfnState + candidate, VM.pfnAllocated | VM.pfnHostWritable)
-            p.store(pfnData + candidate, 0)
-            p.store(pfnDirty + candidate, 0)
-            _ = p.fetchAdd(pfnRefcount + candidate, 1)
-            p.store(hostPT + gfn, UInt64(candidate + 1))
-            return
+    /// tlb-coherence bookkeeping: an mmu-lock path took W away from a spte of
+    /// `gfn` (or dropped it). Caller holds the mmu-lock.
+    @inline(__always)
+    func noteWriteAccessRemoved<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64) {
+        if old & SPTE.writableMask != 0 && new & SPTE.writableMask == 0 {
+            let e = global(Global.mmuEvent).pointee + 1
+            p.store(global(Global.mmuEvent), e)
+            p.store(wClearEvent + gfn, e)
         }
+    }
+
+    /// Zaps every spte of `gfn` (its rmap), carrying D. Caller holds the lock.
+    /// Returns whether any was present (a flush is then needed).
+    @discardableResult
+    func zapGFN<P: Platform>(_ p: P, gfn: Int, checker: ViolationSink) -> Bool {
+        var any = false
+        while rmapCountOf(gfn: gfn) > 0 {
+            dropSPTE(p, sp: sptep(global: rmapEntry(gfn: gfn, 0)), gfn: gfn)
+            any = true
+        }
+        return any
     }
 }

@@ -18,6 +18,8 @@ public struct VCPULocal {
     public let tlbPFN: UnsafeMutablePointer<UInt64>
     public let tlbWritable: UnsafeMutablePointer<Bool>
     public let tlbGFN: UnsafeMutablePointer<UInt64>
+    /// The mmu event number read just before the fill's spte load (tlb-coherence).
+    public let tlbFillEvent: UnsafeMutablePointer<UInt64>
 
     public init(id: Int, identification: UInt64, tlbEntries: Int) {
         self.id = id
@@ -29,10 +31,11 @@ public struct VCPULocal {
         tlbPFN = .allocate(capacity: n); tlbPFN.initialize(repeating: 0, count: n)
         tlbWritable = .allocate(capacity: n); tlbWritable.initialize(repeating: false, count: n)
         tlbGFN = .allocate(capacity: n); tlbGFN.initialize(repeating: 0, count: n)
+        tlbFillEvent = .allocate(capacity: n); tlbFillEvent.initialize(repeating: 0, count: n)
     }
 
     public func deallocate() {
-        tlbTag.deallocate(); tlbPFN.deallocate(); tlbWritable.deallocate(); tlbGFN.deallocate()
+        tlbTag.deallocate(); tlbPFN.deallocate(); tlbWritable.deallocate(); tlbGFN.deallocate(); tlbFillEvent.deallocate()
     }
 
     /// Drops every TLB entry (a flush request, a root reload).

@@ -7,12 +7,22 @@ extension VM {
     /// set by a locked RMW, then mode load; the vCPU stores mode, smp_mb,
     /// loads requests). Caller holds the mmu-lock.
     public func flushRemoteTLBs<P: Platform>(_ p: P, gfn: Int = -1) {
+        flushRemoteTLBs(p, gfn: gfn, extraRequest: 0)
+    }
+
+    /// The flush, optionally with another request (an MMU reload) that the
+    /// vCPUs must honour in the same handshake.
+    func flushRemoteTLBs<P: Platform>(_ p: P, gfn: Int, extraRequest: UInt64) {
         p.trace(.flushRequest, gfn: gfn)
         p.count(.tlbFlushes)
+        let start = global(Global.mmuEvent).pointee + 1
+        p.store(global(Global.mmuEvent), start)
+        let request = VM.requestTLBFlush | extraRequest
         for vcpu in 0..<vcpuCount {
-            _ = p.fetchOr(vcpuWord(vcpu, VCPUWord.requests), VM.requestTLBFlush)
+            _ = p.fetchOr(vcpuWord(vcpu, VCPUWord.requests), request)
         }
-        waitForAcknowledgements(p, request: VM.requestTLBFlush)
+        waitForAcknowledgements(p, request: request)
+        p.store(global(Global.lastFlushStart), start)
         p.trace(.flushDone, gfn: gfn)
     }
 
@@ -49,25 +59,16 @@ extension VM {
         for k in 0..<rmapCountOf(gfn: gfn) {
             let sp = sptep(global: rmapEntry(gfn: gfn, k))
             p.perturb(.wpScan)
-            var spte = p.load(sp)
-            while true {
-                let s = SPTE(raw: spte)
-                var clear = SPTE.writableMask
-                if ops.isVCPUID {
-                    if ops.writeProtectClearsID { clear |= layout.idMask }
-                } else if ops.writeProtectClearsMMUWritable {
-                    clear |= SPTE.mmuWritableMask
-                }
-                if spte & clear == 0 { break }
-                let new = spte & ~clear
-                // The fast path may race: an atomic exchange, never a plain store.
-                let r = p.compareExchange(sp, expected: spte, desired: new)
-                if r.exchanged {
-                    if s.isWritable { needFlush = true }
-                    p.trace(.wpClear, gfn: gfn, spte, new)
-                    break
-                }
-                spte = r.original
+            var clear = SPTE.writableMask
+            if ops.isVCPUID {
+                if ops.writeProtectClearsID { clear |= layout.idMask }
+            } else if ops.writeProtectClearsMMUWritable {
+                clear |= SPTE.mmuWritableMask
+            }
+            // The fast path may race: an atomic update, never a plain store.
+            if let old = clearSPTEBits(p, sp: sp, gfn: gfn, mask: clear) {
+                if old & SPTE.writableMask != 0 { needFlush = true }
+                p.trace(.wpClear, gfn: gfn, old, old & ~clear)
             }
         }
         if needFlush && ops.writeProtectFlushes { flushRemoteTLBs(p, gfn: gfn) }
@@ -104,13 +105,50 @@ extension VM {
         p.trace(.unprotect, gfn: gfn)
     }
 
-    /// Periodic audit under the mmu-lock: every protected gfn's sptes.
+    /// Periodic audit under the mmu-lock (and the end-of-run one): every
+    /// rmap spte against its page, its gfn and its host page, and every
+    /// protected gfn. Sound: under the mmu-lock no rmap, no leaf install and
+    /// no host free can run; lockless paths change only W, A, D and ids.
     public func audit<P: Platform>(_ p: P, checker: ViolationSink) {
+        audit(p, gfns: 0..<frames, checker: checker)
+    }
+
+    /// The audit of a window of gfns (the mmu threads audit incrementally,
+    /// so that an audit never holds the mmu-lock for long).
+    public func audit<P: Platform>(_ p: P, gfns: Range<Int>, checker: ViolationSink) {
         p.lock(mmuLock)
         defer { p.unlock(mmuLock) }
         p.count(.audits)
-        for gfn in 0..<frames where p.load(protection + gfn) == Protection.protected {
-            auditWriteProtected(p, gfn: gfn, checker: checker, detail: .writableInAudit)
+        for gfn in gfns.clamped(to: 0..<frames) {
+            let n = rmapCountOf(gfn: gfn)
+            for k in 0..<n {
+                let global = rmapEntry(gfn: gfn, k)
+                let page = global / 512, index = global % 512
+                let spte = p.load(sptep(global: global))
+                // gfn-consistency: the gfn the paths compute for this slot
+                // (pageGFN, as the fast path marks dirty) is the rmap's gfn.
+                let computed = pageGFN(p, page: page, index: index)
+                if computed != UInt64(gfn) {
+                    checker.report(p, .gfnConsistency, .gfnMismatch, vcpu: nil, gfn: gfn, spteA: spte, spteB: computed)
+                    return
+                }
+                // host-page: no spte maps a page the host has freed.
+                if spte & SPTE.presentMask != 0 && spte & SPTE.leafMask != 0 {
+                    let pfn = Int(SPTE(raw: spte).pfn)
+                    if pfn >= pfnCount || p.load(pfnState + pfn) & VM.pfnFreed != 0 {
+                        checker.report(p, .hostPage, .freedHostPageMapped, vcpu: nil, gfn: gfn, spteA: spte)
+                        return
+                    }
+                }
+                // obsolete: no rmap spte lives in an obsolete page (zap drops them).
+                if isObsolete(p, page: page) {
+                    checker.report(p, .obsolete, .obsoletePageReturned, vcpu: nil, gfn: gfn, spteA: spte, spteB: UInt64(page))
+                    return
+                }
+            }
+            if p.load(protection + gfn) == Protection.protected {
+                auditWriteProtected(p, gfn: gfn, checker: checker, detail: .writableInAudit)
+            }
         }
     }
 }

@@ -13,14 +13,15 @@ public struct MMUWeights: Sendable {
     public var audit = 1
     public init() {}
 
-    /// The operations this build implements, with their weights.
+    /// The operations with their weights.
     var table: [(MMUOperation, Int)] {
-        [(.writeProtect, writeProtect), (.unprotect, unprotect), (.audit, audit)]
+        [(.writeProtect, writeProtect), (.unprotect, unprotect), (.dirtyLog, dirtyLog), (.zapAll, zapAll),
+         (.invalidateRange, invalidateRange), (.invalidatePage, invalidatePage), (.audit, audit)]
     }
 }
 
 public enum MMUOperation: Int, Sendable {
-    case writeProtect, unprotect, audit
+    case writeProtect, unprotect, dirtyLog, zapAll, invalidateRange, invalidatePage, audit
 }
 
 extension VM {
@@ -39,13 +40,14 @@ extension VM {
             var i = 0
             while i < VM.guestBatch {
                 handleRequests(p, v)
-                let (gfn, write) = sampler.next(&p.state.pointee.rng)
+                let (addr, write) = sampler.next(&p.state.pointee.rng)
+                let gfn = translate(addr)
                 var attempts = 0
                 while true {
-                    let r = guestAccess(p, v, addr: gfn, gfn: gfn, write: write, checker: checker)
+                    let r = guestAccess(p, v, addr: addr, gfn: gfn, write: write, checker: checker)
                     if r.done { break }
                     exitGuest(p, v)
-                    let completed = handleFault(p, v, addr: gfn, gfn: gfn, write: write, spte: r.spte, checker: checker)
+                    let completed = handleFault(p, v, addr: addr, gfn: gfn, write: write, spte: r.spte, checker: checker)
                     enterGuest(p, v)
                     attempts &+= 1
                     if completed || attempts > 32 { break }
@@ -99,6 +101,7 @@ extension VM {
         let hot = max(1, min(hotFrames, frames))
         // The gfns this thread protected, most recent last.
         let capacity = max(1, min(32, hot / 2))
+        var auditCursor = 0
         var protected: [Int] = []
         protected.reserveCapacity(capacity)
         while p.load(stop) == 0 && keepRunning() {
@@ -108,24 +111,39 @@ extension VM {
                 if pick < w { op = candidate; break }
                 pick -= w
             }
+            p.state.pointee.activity = UInt64(op.rawValue + 1)
             switch op {
             case .writeProtect:
                 if protected.count >= capacity {
                     let i = p.state.pointee.rng.below(protected.count)
                     unprotect(p, gfn: protected.remove(at: i))
                 }
-                let gfn = p.state.pointee.rng.below(hot)
+                let gfn = translate(p.state.pointee.rng.below(hot))
                 if p.load(protection + gfn) == Protection.none {
                     writeProtect(p, gfn: gfn, checker: checker)
                     protected.append(gfn)
                 }
+            case .dirtyLog:
+                harvestDirtyLog(p, checker: checker)
+            case .zapAll:
+                zapAllObsolete(p, checker: checker)
+            case .invalidateRange:
+                let count = 1 + p.state.pointee.rng.below(8)
+                let first = translate(p.state.pointee.rng.below(hot))
+                invalidateRange(p, firstGFN: first, count: count, checker: checker)
+            case .invalidatePage:
+                let gfn = translate(p.state.pointee.rng.below(hot))
+                invalidatePage(p, gfn: gfn, sharedAfter: p.state.pointee.rng.below(4) == 0, checker: checker)
             case .unprotect:
                 if !protected.isEmpty {
                     let i = p.state.pointee.rng.below(protected.count)
                     unprotect(p, gfn: protected.remove(at: i))
                 }
             case .audit:
-                audit(p, checker: checker)
+                // 64 gfns at a time, round robin, plus the hot set.
+                audit(p, gfns: auditCursor..<(auditCursor + 64), checker: checker)
+                audit(p, gfns: 0..<min(hot, 64), checker: checker)
+                auditCursor = auditCursor + 64 >= frames ? 0 : auditCursor + 64
             }
             p.quiescentState()
             p.state.pointee.heartbeat &+= 1

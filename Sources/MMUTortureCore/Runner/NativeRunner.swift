@@ -83,6 +83,11 @@ public enum NativeRunner {
         var lastProgress = start
         var interrupted = false
         var stalled: String?
+        // The main thread audits under the mmu-lock now and then; it never
+        // reads under RCU, so it stays unregistered.
+        let mainPlatform = NativePlatform<NoRCU>(threadIndex: threadCount - 1, state: states + (threadCount - 1),
+                                                 perturbation: .off)
+        var lastAudit = start
         while true {
             usleep(5_000)
             let now = monotonicNanoseconds()
@@ -99,6 +104,10 @@ public enum NativeRunner {
                 }
             }
             if stalled != nil { break }
+            if params.auditIntervalNanoseconds > 0 && now - lastAudit >= params.auditIntervalNanoseconds {
+                lastAudit = now
+                vm.audit(mainPlatform, checker: checker)
+            }
             if let progress, now - lastProgress >= 500_000_000 {
                 lastProgress = now
                 var acc: UInt64 = 0, fixed: UInt64 = 0
@@ -121,10 +130,10 @@ public enum NativeRunner {
         for t in threads { t.join() }
         let elapsed = Double(monotonicNanoseconds() - start) / 1e9
 
-        // The end-of-run audit, alone under the mmu-lock.
-        let mainPlatform = NativePlatform<NoRCU>(threadIndex: threadCount - 1, state: states + (threadCount - 1),
-                                                 perturbation: .off)
+        // The end of the "migration" and the end-of-run audit, with every
+        // vCPU stopped.
         if log.total == 0 || !params.stopOnFirstViolation {
+            if params.mmu.dirtyLog > 0 && !interrupted { vm.finalDirtyLogCheck(mainPlatform, checker: checker) }
             vm.audit(mainPlatform, checker: checker)
         }
 

@@ -1,0 +1,58 @@
+/// Dirty logging (live migration): harvest rounds with a non-persistent
+/// write-protect (PROTOCOL.md 2.3, last paragraph).
+extension VM {
+    /// One harvest: take and clear the dirty bits, take W away from those
+    /// gfns' sptes (the flag is not set, so the fast path may make them
+    /// writable again and mark them dirty again), flush, copy the pages to the
+    /// destination. Returns the number of pages copied.
+    @discardableResult
+    public func harvestDirtyLog<P: Platform>(_ p: P, checker: ViolationSink) -> Int {
+        p.lock(mmuLock)
+        defer { p.unlock(mmuLock) }
+        p.count(.harvests)
+        var logged: [Int] = []
+        var needFlush = false
+        for gfn in 0..<frames where p.load(dirtyBitmap + gfn) != 0 {
+            guard p.exchange(dirtyBitmap + gfn, 0) != 0 else { continue }
+            logged.append(gfn)
+            for k in 0..<rmapCountOf(gfn: gfn) {
+                let sp = sptep(global: rmapEntry(gfn: gfn, k))
+                // Dirty-log write-protect clears W only: MMU_WRITABLE stays, so
+                // the merged protocol's fast path can fix the next write.
+                if let old = clearSPTEBits(p, sp: sp, gfn: gfn, mask: SPTE.writableMask) {
+                    needFlush = true
+                    p.trace(.dirtyLogWP, gfn: gfn, old, old & ~SPTE.writableMask)
+                }
+            }
+        }
+        if needFlush { flushRemoteTLBs(p) }
+        // Copy after the flush: any later write faults and is logged again.
+        for gfn in logged { p.store(destination + gfn, guestMemory(p, gfn: gfn)) }
+        p.count(.pagesLogged, UInt64(logged.count))
+        p.trace(.harvest, gfn: -1, UInt64(logged.count))
+        return logged.count
+    }
+
+    /// What the guest would read at `gfn`: its host page, or swap when the
+    /// host reclaimed it. Caller holds the mmu-lock (the host PT lock).
+    func guestMemory<P: Platform>(_ p: P, gfn: Int) -> UInt64 {
+        let mapped = p.load(hostPT + gfn)
+        return mapped == 0 ? p.load(swap + gfn) : p.load(pfnData + Int(mapped - 1))
+    }
+
+    /// The final round, with every vCPU stopped: harvest once more, then the
+    /// destination must equal guest memory everywhere (dirty-log).
+    public func finalDirtyLogCheck<P: Platform>(_ p: P, checker: ViolationSink) {
+        harvestDirtyLog(p, checker: checker)
+        p.lock(mmuLock)
+        defer { p.unlock(mmuLock) }
+        for gfn in 0..<frames {
+            let memory = guestMemory(p, gfn: gfn)
+            let copy = p.load(destination + gfn)
+            if memory != copy {
+                checker.report(p, .dirtyLog, .dirtyLogMismatch, vcpu: Int(memory >> 48) - 1, gfn: gfn, spteA: copy, spteB: memory)
+                return
+            }
+        }
+    }
+}

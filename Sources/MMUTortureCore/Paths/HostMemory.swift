@@ -1,0 +1,62 @@
+/// The host side of guest memory (PROTOCOL.md 2.7, seed 001): the host page
+/// table behind the memslot, page references, reclaim and swap. The host's
+/// page-table lock is modelled by the mmu-lock: every function here is
+/// called with it held.
+extension VM {
+    /// `put_page`: drop a reference; the last one frees the page.
+    func putPage<P: Platform>(_ p: P, pfn: Int, checker: ViolationSink) {
+        if p.fetchAdd(pfnRefcount + pfn, UInt64.max) == 1 {
+            freeHostPage(p, pfn: pfn, checker: checker)
+        }
+    }
+
+    /// The host frees a page: write it back to swap if it is dirty, poison it.
+    /// dirty-bit: a page the guest wrote must have been marked dirty by now
+    /// (every spte that could write it was dropped, carrying D), or swap
+    /// would keep stale data.
+    func freeHostPage<P: Platform>(_ p: P, pfn: Int, checker: ViolationSink) {
+        let gfn = Int(pfnGFN[pfn])
+        if p.load(pfnWritten + pfn) != 0 && p.load(pfnDirty + pfn) == 0 {
+            checker.report(p, .dirtyBit, .dirtyBitLost, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
+        }
+        if p.load(pfnDirty + pfn) != 0 {
+            p.store(swap + gfn, p.load(pfnData + pfn))
+        }
+        p.store(pfnData + pfn, VM.poisonData)
+        p.store(pfnState + pfn, VM.pfnFreed)
+        p.count(.hostPagesFreed)
+    }
+
+    /// The host unmaps `gfn` from its page table and drops the table's
+    /// reference (reclaim, after invalidate_range_start zapped the sptes).
+    func hostUnmap<P: Platform>(_ p: P, gfn: Int, checker: ViolationSink) {
+        let mapped = p.load(hostPT + gfn)
+        guard mapped != 0 else { return }
+        p.store(hostPT + gfn, 0)
+        putPage(p, pfn: Int(mapped - 1), checker: checker)
+    }
+
+    /// Faults a page in for an unmapped gfn: a fresh pfn (not one freed a
+    /// moment ago), its content from swap. `readOnly`: a KSM-like shared
+    /// page with no HOST_WRITABLE. Returns false when no pfn is free.
+    @discardableResult
+    func hostFaultIn<P: Platform>(_ p: P, gfn: Int, readOnly: Bool = false) -> Bool {
+        if p.load(hostPT + gfn) != 0 { return true }
+        var cursor = Int(global(Global.hostAllocCursor).pointee) % pfnCount
+        for _ in 0..<pfnCount {
+            cursor = (cursor + 1) % pfnCount
+            if p.load(pfnState + cursor) & VM.pfnFreed != 0 && p.load(pfnRefcount + cursor) == 0 {
+                global(Global.hostAllocCursor).pointee = UInt64(cursor)
+                p.store(pfnData + cursor, p.load(swap + gfn))
+                p.store(pfnDirty + cursor, 0)
+                p.store(pfnWritten + cursor, 0)
+                pfnGFN[cursor] = UInt64(gfn)
+                p.store(pfnRefcount + cursor, 1)   // the host page table's reference
+                p.store(pfnState + cursor, VM.pfnAllocated | (readOnly ? 0 : VM.pfnHostWritable))
+                p.store(hostPT + gfn, UInt64(cursor + 1))
+                return true
+            }
+        }
+        return false
+    }
+}
