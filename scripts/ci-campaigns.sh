@@ -26,7 +26,26 @@ for rcu in memb qsbr mb bp; do
 done
 # Bad input is exit 2.
 check bad-config 2 "$BIN" run configs/does-not-exist.yaml
-check shared-id-caught 1 "$BIN" run --mutant shared-id --operations 400000000 --duration 0
-check wp-ignores-id-caught 1 "$BIN" run --mutant wp-ignores-id --operations 400000000 --duration 0
+# The regression gate: every mutant caught in every attempt (a run stops
+# at detection, typically well under a second; the budget is only the
+# ceiling), the correct protocols clean.
+check mutants-verify 0 "$BIN" mutants verify --seeds 3 --budget 30s --clean-budget 5s \
+    --report "$OUT/mutants.json" --junit "$OUT/mutants.xml"
+cat "$OUT/mutants-verify.log"
+# The watchdog: a reader that never leaves stalls a grace period: exit 3.
+printf 'name: stall\nduration: 30s\nwatchdog: 2s\nmmu: { zap_all: 4 }\n' > "$OUT/stall.yaml"
+MMUTORTURE_TEST_STALL=1 check watchdog 3 "$BIN" run "$OUT/stall.yaml"
+grep -q "made no progress" "$OUT/watchdog.log" || { fail=$((fail + 1)); echo "ci-campaigns: FAILED watchdog report"; }
+# Ctrl-C: the threads stop, a valid partial report says so, exit 130.
+"$BIN" run --duration 60s --quiet --report "$OUT/interrupted.json" > "$OUT/sigint.log" 2>&1 &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid; got=$?
+if [ "$got" -eq 130 ] && grep -q '"interrupted" : true' "$OUT/interrupted.json"; then
+    pass=$((pass + 1)); echo "ci-campaigns: ok     sigint (exit 130, partial report written)"
+else
+    fail=$((fail + 1)); echo "ci-campaigns: FAILED sigint (exit $got)"; cat "$OUT/sigint.log"; cat "$OUT/interrupted.json" 2>/dev/null | head
+fi
 echo "ci-campaigns: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,3 +1,4 @@
+import Foundation
 import MMUTortureConfig
 import MMUTortureCore
 
@@ -43,6 +44,8 @@ extension RunParameters {
         }
         watchdogNanoseconds = c.watchdog.nanoseconds
         auditIntervalNanoseconds = c.checker.auditInterval.nanoseconds
+        // Test hook (scripts/ci-campaigns.sh): make a thread stall on purpose.
+        injectStall = ProcessInfo.processInfo.environment["MMUTORTURE_TEST_STALL"] == "1"
     }
 }
 

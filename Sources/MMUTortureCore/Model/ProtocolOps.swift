@@ -71,10 +71,12 @@ public struct MutantExposure: Sendable {
         self.perturbProbability = perturbProbability
     }
 
-    /// Store-buffer races: no perturbation, the tightest window.
-    public static let barrierRace = MutantExposure(perturbPoints: [])
+    /// Store-buffer races: no perturbation (a delay would drain the store
+    /// buffer) and a hot set of four frames, so that the fast path and
+    /// write-protect meet on the same spte within nanoseconds.
+    public static let barrierRace = MutantExposure(hotFrames: 4, perturbPoints: [])
     /// Interleaving races inside the fast path: widen its windows.
-    public static let fastPathWindow = MutantExposure(perturbPoints: [.afterSetID, .beforeFinalCmpxchg, .wpScan])
+    public static let fastPathWindow = MutantExposure(hotFrames: 8, perturbPoints: [.afterSetID, .beforeFinalCmpxchg, .wpScan])
 
     /// Write-protect races: a small hot set, the mmu thread protecting and
     /// unprotecting it, dirty-log harvests so that the fast path has read-only

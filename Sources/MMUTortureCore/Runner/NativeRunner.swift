@@ -63,7 +63,14 @@ public enum NativeRunner {
         for i in 0..<vcpus {
             let p = NativePlatform<R>(threadIndex: i, state: states + i, perturbation: perturb)
             let v = locals + i
+            let stallHere = params.injectStall && i == 0
             threads.append(spawnRCUThread(R.self) {
+                if stallHere {
+                    // The watchdog's test: a reader that never leaves.
+                    vm.vcpuLoop(p, v, sampler: sampler, budget: UInt64(VM.guestBatch), checker: checker)
+                    p.rcuReadLock()
+                    while true { usleep(1_000_000) }
+                }
                 vm.vcpuLoop(p, v, sampler: sampler, budget: perVCPUBudget, checker: checker)
                 _ = mmut_fetch_add(finished, 1)
             })
@@ -100,7 +107,8 @@ public enum NativeRunner {
                 if beat != lastBeats[t] { lastBeats[t] = beat; lastChange[t] = now }
                 let done = t < vcpus && perVCPUBudget > 0 && beat * UInt64(VM.guestBatch) >= perVCPUBudget
                 if !done && now - lastChange[t] > params.watchdogNanoseconds && stalled == nil {
-                    stalled = describeStall(vm: vm, thread: t, names: names, silentFor: now - lastChange[t])
+                    stalled = describeStall(vm: vm, thread: t, names: names, silentFor: now - lastChange[t],
+                                            states: states, mmuThreads: mmuThreads)
                 }
             }
             if stalled != nil { break }
@@ -150,10 +158,21 @@ public enum NativeRunner {
         return result
     }
 
-    static func describeStall(vm: VM, thread: Int, names: ThreadNames, silentFor: UInt64) -> String {
-        var lines = ["\(names.name(thread)) made no progress for \(silentFor / 1_000_000) ms"]
+    static func describeStall(vm: VM, thread: Int, names: ThreadNames, silentFor: UInt64,
+                              states: UnsafeMutablePointer<ThreadState>, mmuThreads: Int) -> String {
+        var lines = ["\(names.name(thread)) made no progress for \(silentFor / 1_000_000) ms; every thread's state:"]
         for v in 0..<vm.vcpuCount {
-            lines.append("  vcpu\(v): mode=\(mmut_load_relaxed(vm.vcpuWord(v, VM.VCPUWord.mode)) == VM.modeInGuest ? "in-guest" : "outside-guest") requests=0x\(String(mmut_load_relaxed(vm.vcpuWord(v, VM.VCPUWord.requests)), radix: 16))")
+            let mode = mmut_load_relaxed(vm.vcpuWord(v, VM.VCPUWord.mode)) == VM.modeInGuest ? "in-guest" : "outside-guest"
+            let req = String(mmut_load_relaxed(vm.vcpuWord(v, VM.VCPUWord.requests)), radix: 16)
+            lines.append("  vcpu\(v): mode=\(mode) requests=0x\(req) batches=\(states[v].heartbeat)")
+        }
+        let ops = ["write-protect", "unprotect", "dirty-log", "zap-all (may wait for a grace period)",
+                   "invalidate-range", "invalidate-page", "audit"]
+        for j in 0..<mmuThreads {
+            let t = vm.vcpuCount + j
+            let a = Int(states[t].activity)
+            let doing = a >= 1 && a <= ops.count ? ops[a - 1] : "starting"
+            lines.append("  mmu\(j): last operation \(doing), operations=\(states[t].heartbeat)")
         }
         let owner = mmut_load_relaxed(vm.mmuLock.owner)
         lines.append("  mmu-lock: " + (owner == 0 ? "free" : "held by \(names.name(Int(owner) - 1))"))

@@ -23,6 +23,9 @@ public struct RunParameters: Sendable {
     /// Main-thread audits under the mmu-lock, this often.
     public var auditIntervalNanoseconds: UInt64 = 100_000_000
     public var stopOnFirstViolation = true
+    /// Test hook for the watchdog: vCPU 0 enters a read-side section and
+    /// never leaves, so every grace period (and the thread) stalls.
+    public var injectStall = false
 
     public init() {}
 
