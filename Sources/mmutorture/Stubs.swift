@@ -34,7 +34,3 @@ struct MutantsCommand: ParsableCommand {
     }
 }
 
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "The performance suite: side-by-side ratios in one run.")
-    func run() throws { throw notYetImplemented("bench") }
-}

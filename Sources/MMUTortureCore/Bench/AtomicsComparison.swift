@@ -5,13 +5,13 @@ import Atomics
 /// `Atomics` and `Synchronization` clash when imported together).
 public enum AtomicsComparison {
     public static func unsafeAtomicCmpxchg(iterations: Int) -> Double {
-        let storage = UnsafeMutablePointer<UInt64.AtomicRepresentation>.allocate(capacity: 1)
-        storage.initialize(to: UInt64.AtomicRepresentation(0))
+        let storage = UnsafeMutablePointer<UnsafeAtomic<UInt64>.Storage>.allocate(capacity: 1)
+        storage.initialize(to: UnsafeAtomic<UInt64>.Storage(0))
         defer { storage.deallocate() }
         let a = UnsafeAtomic<UInt64>(at: storage)
         return Microbench.measure(iterations: iterations) { n in
             for i in 0..<n {
-                _ = a.compareExchange(expected: UInt64(i), desired: UInt64(i + 1), ordering: .sequentiallyConsistent)
+                _ = a.compareExchange(expected: UInt64(i), desired: UInt64(i + 1), ordering: Atomics.AtomicUpdateOrdering.sequentiallyConsistent)
             }
         }
     }

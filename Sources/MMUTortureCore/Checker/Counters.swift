@@ -66,6 +66,9 @@ public struct ThreadState {
     /// A separate stream for perturbation, so that switching points on or
     /// off never shifts the workload's choices.
     public var perturbRNG: Xoshiro256StarStar
+    /// Whether events are recorded (the checker's trace rings; `bench`
+    /// switches them off to measure the checker's cost).
+    public var tracing = true
     /// Progress heartbeat for the watchdog (bumped every loop iteration).
     public var heartbeat: UInt64
     /// What the thread is doing now, for the watchdog's report.

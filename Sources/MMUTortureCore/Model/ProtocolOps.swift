@@ -27,6 +27,12 @@ public struct ProtocolOps: Sendable {
     public var obsoleteLeavesHash = true
     /// mmu-writable: write-protect of a shadowed gfn also clears MMU_WRITABLE.
     public var writeProtectClearsMMUWritable = true
+    /// Not a mutant: `bench` switches the fast path off to measure the locked
+    /// path (every write fault takes the mmu-lock).
+    public var fastPathEnabled = true
+    /// Not a mutant: `bench` switches the online checks and the trace rings
+    /// off to measure what the checker costs.
+    public var checks = true
 
     public init(protocolName: ProtocolName) { self.protocolName = protocolName }
 

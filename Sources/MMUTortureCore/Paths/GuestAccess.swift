@@ -92,7 +92,7 @@ extension VM {
         if v.pointee.tlbTag[slot] == UInt64(addr &+ 1) && (!write || v.pointee.tlbWritable[slot]) {
             pfn = v.pointee.tlbPFN[slot]
             p.count(.tlbHits)
-            if write {
+            if write && ops.checks {
                 // tlb-coherence: an entry filled before an mmu-lock path took
                 // W away must be gone once a flush that started after that
                 // has completed (this vCPU acknowledged it between accesses,
@@ -140,7 +140,7 @@ extension VM {
         }
         let pfnIndex = Int(truncatingIfNeeded: pfn)
         // host-page: no guest access reaches a page the host freed.
-        if p.load(pfnState + pfnIndex) & VM.pfnFreed != 0 {
+        if ops.checks && p.load(pfnState + pfnIndex) & VM.pfnFreed != 0 {
             checker.report(p, .hostPage, .freedHostPageAccess, vcpu: v.pointee.id, gfn: gfn)
         }
         p.count(.accesses)
@@ -154,7 +154,7 @@ extension VM {
             // land until unprotect. Sound: the write happens in guest mode, so
             // write-protect's flush could not have completed after this
             // access began without this vCPU's acknowledgement.
-            if p.load(protection + gfn) == Protection.protected {
+            if ops.checks && p.load(protection + gfn) == Protection.protected {
                 p.trace(.guestWrite, gfn: gfn, pfn, value)
                 checker.report(p, .wpSafety, .writeAfterProtect, vcpu: v.pointee.id, gfn: gfn, spteA: p.load(sptesForReport(gfn: gfn)))
             }

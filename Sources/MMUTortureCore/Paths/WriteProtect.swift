@@ -79,7 +79,7 @@ extension VM {
         // flag is visible to every fast path that has not yet passed its
         // check, and every one that has either succeeded before our scan,
         // which then cleared W, or finds its identification gone).
-        auditWriteProtected(p, gfn: gfn, checker: checker, detail: .writableAfterProtect)
+        if ops.checks { auditWriteProtected(p, gfn: gfn, checker: checker, detail: .writableAfterProtect) }
     }
 
     /// wp-safety audit of one protected gfn. Caller holds the mmu-lock.

@@ -59,6 +59,7 @@ extension Platform {
     /// Records a trace event in this thread's ring.
     @inline(__always)
     public func trace(_ kind: EventKind, gfn: Int, _ a: UInt64 = 0, _ b: UInt64 = 0) {
+        guard state.pointee.tracing else { return }
         state.pointee.ring.record(TraceEvent(time: timestamp(), kind: kind, thread: threadIndex, gfn: gfn, a: a, b: b))
     }
 

@@ -71,7 +71,7 @@ extension VM {
         p.count(.faults)
         p.trace(.fault, gfn: gfn, spte, write ? 1 : 0)
         // The fast path: a write fault with P = 1 (error code PRESENT|WRITE).
-        if write && spte & SPTE.presentMask != 0 {
+        if write && spte & SPTE.presentMask != 0 && ops.fastPathEnabled {
             if ops.isVCPUID && v.pointee.identification == 0 {
                 p.count(.fastIneligible)   // past the layout's id limit
             } else {
