@@ -25,7 +25,7 @@ public struct CampaignConfig: Codable, Equatable, Hashable, Sendable {
     public var seedWasRandom: Bool
     /// Time budget; 0 = none (then `operations` must be set). Key `duration`, default 10s.
     public var duration: DurationSpec
-    /// Operation budget (guest accesses and mmu operations); 0 = none. A run
+    /// Operation budget (guest accesses over all vCPUs); 0 = none. A run
     /// stops at whichever budget is hit first. Key `operations`, default 0.
     public var operations: UInt64
     /// vCPU threads, 1 ... 512. Key `vcpus`, default 4.

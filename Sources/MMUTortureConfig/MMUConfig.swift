@@ -16,7 +16,8 @@ public struct MMUConfig: Codable, Equatable, Hashable, Sendable {
     public var invalidateRange: Int
     /// MMU-notifier invalidation of one host page. Key `invalidate_page`, default 1.
     public var invalidatePage: Int
-    /// A full audit of the invariants under the mmu-lock. Key `audit`, default 1.
+    /// An incremental audit of the invariants under the mmu-lock (64 gfns round
+    /// robin and the hot set). Key `audit`, default 1.
     public var audit: Int
 
     /// The largest weight a config may give one operation.

@@ -247,6 +247,21 @@ public enum Benchmarks {
         fastH.deinitialize(count: 1); fastH.deallocate()
         slowH.deinitialize(count: 1); slowH.deallocate()
 
+        // Primitive costs (issue 2): read-side sections per flavour, and an
+        // uncontended cmpxchg through the shim and through swift-atomics.
+        progress("primitives")
+        let n = o.rounds > 1 ? 20_000_000 : 5_000_000
+        for (name, ns) in [("memb", Microbench.readLockUnlock(MembRCU.self, iterations: n)),
+                           ("qsbr", Microbench.readLockUnlock(QSBRRCU.self, iterations: n)),
+                           ("mb", Microbench.readLockUnlock(MBRCU.self, iterations: n)),
+                           ("bp", Microbench.readLockUnlock(BPRCU.self, iterations: n))] {
+            figures.append(BenchFigure(name: "rcu_read_lock_unlock_ns_\(name)", value: ns, detail: "one read-side section, ns"))
+        }
+        let shim = Microbench.shimCmpxchg(iterations: n)
+        let swiftAtomics = AtomicsComparison.unsafeAtomicCmpxchg(iterations: n)
+        figures.append(BenchFigure(name: "cmpxchg_ns_shim", value: shim, detail: "lock cmpxchg via the C shim's __atomic builtin"))
+        figures.append(BenchFigure(name: "cmpxchg_ns_unsafe_atomic", value: swiftAtomics, detail: "lock cmpxchg via swift-atomics UnsafeAtomic"))
+
         // 7. memory: RSS growth over a long run, once warm.
         progress("memory: RSS over a \(Int(o.rssSeconds)) s run")
         var rssParams = RunParameters()
