@@ -16,7 +16,7 @@ struct MMUTortureCommand: ParsableCommand {
         """,
         version: MMUTortureVersion.string,
         subcommands: [RunCommand.self, ReplayCommand.self, MutantsCommand.self,
-                      BenchCommand.self, ValidateCommand.self]
+                      BenchCommand.self, ValidateCommand.self, LitmusCommand.self]
     )
 }
 

@@ -2,3 +2,4 @@
 #include "urcu_shim_decls.h"
 #include "urcu_shim_inline.h"
 #include "mmut_atomics.h"
+#include "mmut_coro.h"

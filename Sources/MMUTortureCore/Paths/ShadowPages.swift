@@ -58,10 +58,14 @@ extension VM {
         let page = Int(head - 1)
         global(Global.freeHead).pointee = header(page, SPHeader.hashNext).pointee
         global(Global.freeCount).pointee -= 1
-        for i in 0..<512 { p.store(sptep(page: page, index: i), 0) }
-        p.store(header(page, SPHeader.role), role.raw)
-        p.store(header(page, SPHeader.gfn), gfn)
-        p.store(header(page, SPHeader.validGen), validGen(p))
+        // The page is off every list and not yet linked: no lockless reader
+        // can reach it, so plain writes (the link that publishes it is a
+        // platform store, ordered after these). Read back directly under the
+        // mmu-lock by the hash, the zap and the rmap code.
+        for i in 0..<512 { sptep(page: page, index: i).pointee = 0 }
+        header(page, SPHeader.role).pointee = role.raw
+        header(page, SPHeader.gfn).pointee = gfn
+        header(page, SPHeader.validGen).pointee = validGen(p)
         header(page, SPHeader.parent).pointee = 0
         if !role.direct {
             // Only indirect pages get a gfns[] array (seed 002).

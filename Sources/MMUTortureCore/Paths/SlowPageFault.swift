@@ -162,7 +162,8 @@ extension VM {
         let role = ShadowPageRole(raw: header(page, SPHeader.role).pointee)
         if !role.direct {
             let slot = Int(header(page, SPHeader.gfnsSlot).pointee)
-            p.store(gfnsArena + ((slot - 1) * 512 + index), UInt64(gfn))
+            // Under the mmu-lock, before the spte that publishes it.
+            gfnsArena[(slot - 1) * 512 + index] = UInt64(gfn)
         }
         p.store(sp, new)
         rmapAdd(gfn: gfn, spte: sp - sptes)
@@ -240,7 +241,7 @@ extension VM {
     @inline(__always)
     func noteWriteAccessRemoved<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64) {
         if old & SPTE.writableMask != 0 && new & SPTE.writableMask == 0 {
-            let e = global(Global.mmuEvent).pointee + 1
+            let e = p.load(global(Global.mmuEvent)) + 1
             p.store(global(Global.mmuEvent), e)
             p.store(wClearEvent + gfn, e)
         }

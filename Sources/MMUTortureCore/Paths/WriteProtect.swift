@@ -15,7 +15,7 @@ extension VM {
     func flushRemoteTLBs<P: Platform>(_ p: P, gfn: Int, extraRequest: UInt64) {
         p.trace(.flushRequest, gfn: gfn)
         p.count(.tlbFlushes)
-        let start = global(Global.mmuEvent).pointee + 1
+        let start = p.load(global(Global.mmuEvent)) + 1
         p.store(global(Global.mmuEvent), start)
         let request = VM.requestTLBFlush | extraRequest
         for vcpu in 0..<vcpuCount {
@@ -46,14 +46,14 @@ extension VM {
         p.store(protection + gfn, Protection.protecting)
         if ops.isVCPUID {
             // A plain store under the mmu-lock...
-            p.store(rmapFlags + gfn, rmapFlags[gfn] | VM.pteListWriteProtect)
+            p.store(rmapFlags + gfn, p.load(rmapFlags + gfn) | VM.pteListWriteProtect)
             p.trace(.wpFlagSet, gfn: gfn)
             // ...so this barrier is what orders it before the spte loads
             // (Dekker with the fast path's id store, smp_mb, flag load).
             if ops.writeProtectBarrier { p.fullBarrier() }
         } else {
             // The merged protocol has no flag; the slow path consults it too.
-            p.store(rmapFlags + gfn, rmapFlags[gfn] | VM.pteListWriteProtect)
+            p.store(rmapFlags + gfn, p.load(rmapFlags + gfn) | VM.pteListWriteProtect)
         }
         var needFlush = false
         for k in 0..<rmapCountOf(gfn: gfn) {
@@ -101,7 +101,7 @@ extension VM {
         defer { p.unlock(mmuLock) }
         p.count(.unprotects)
         p.store(protection + gfn, Protection.none)
-        p.store(rmapFlags + gfn, rmapFlags[gfn] & ~VM.pteListWriteProtect)
+        p.store(rmapFlags + gfn, p.load(rmapFlags + gfn) & ~VM.pteListWriteProtect)
         p.trace(.unprotect, gfn: gfn)
     }
 

@@ -1,0 +1,228 @@
+/// The simulated platform's operations: x86-TSO memory, simulated RCU, the
+/// mmu-lock. Each begins with the thread's scheduling point (`point`), then
+/// acts atomically (only one simulated thread runs at a time), then notes
+/// what it did into the step hash and log.
+///
+/// Outside an execution (`running` false) every operation acts on memory at
+/// once: that is what `SimExecutor.platform(thread:)` is for.
+extension SimExecutor {
+    // MARK: x86-TSO memory
+
+    /// A plain load: the thread's own newest buffered bytes for the word
+    /// first (store forwarding, byte by byte), memory for the rest.
+    @inline(__always)
+    func load(_ t: Int, _ p: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        point(t)
+        let v = sbCount[t] == 0 ? p.pointee : loadThroughBuffer(t, p)
+        note(.load, t, p, v, 0)
+        return v
+    }
+
+    /// Memory, overlaid oldest to newest with the bytes of the thread's
+    /// buffered stores to the same word: the newest bytes win.
+    func loadThroughBuffer(_ t: Int, _ p: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        var v = p.pointee
+        let base = t &* sbCapacity
+        let mask = sbCapacity &- 1
+        var i = sbHead[t]
+        for _ in 0..<sbCount[t] {
+            let e = sbEntries[base &+ i]
+            if e.address == p { v = (v & ~e.mask) | (e.value & e.mask) }
+            i = (i &+ 1) & mask
+        }
+        return v
+    }
+
+    /// A plain store of the bytes in `mask` (TSO: into the store buffer).
+    @inline(__always)
+    func store(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, mask: UInt64, op: SimOp) {
+        point(t)
+        let v = value & mask
+        if options.memoryModel == .sc || !running {
+            p.pointee = (p.pointee & ~mask) | v
+        } else {
+            enqueue(t, p, v, mask)
+        }
+        note(op, t, p, 0, v)
+    }
+
+    @inline(__always)
+    func enqueue(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ v: UInt64, _ mask: UInt64) {
+        // A full buffer writes its oldest entry first: always allowed in TSO,
+        // and it keeps the buffers bounded.
+        if _slowPath(sbCount[t] == sbCapacity) { flushOldest(t) }
+        let slot = (sbHead[t] &+ sbCount[t]) & (sbCapacity &- 1)
+        sbEntries[t &* sbCapacity &+ slot] = BufferedStore(address: p, value: v, mask: mask)
+        sbCount[t] &+= 1
+        flushable |= SimExecutor.bit(t)
+    }
+
+    /// The oldest entry of thread `t`'s store buffer reaches memory.
+    func flushOldest(_ t: Int) {
+        let e = sbEntries[t &* sbCapacity &+ sbHead[t]]
+        let before = e.address.pointee
+        let after = (before & ~e.mask) | e.value
+        e.address.pointee = after
+        sbHead[t] = (sbHead[t] &+ 1) & (sbCapacity &- 1)
+        sbCount[t] &-= 1
+        if sbCount[t] == 0 { flushable &= ~SimExecutor.bit(t) }
+        note(.flush, t, e.address, before, after)
+    }
+
+    /// Writes thread `t`'s whole buffer to memory, oldest first (a fence, a
+    /// locked instruction).
+    @inline(__always)
+    func drain(_ t: Int) {
+        while sbCount[t] != 0 { flushOldest(t) }
+    }
+
+    /// Every thread's buffer (membarrier: a grace period's full barriers).
+    func drainAll() {
+        var f = flushable
+        while f != 0 {
+            drain(f.trailingZeroBitCount)
+            f &= f &- 1
+        }
+    }
+
+    /// A locked read-modify-write: drains the buffer, then reads and writes
+    /// memory in the same step. `f` returns the new value, nil to write nothing.
+    @inline(__always)
+    func atomicRMW(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ op: SimOp, _ f: (UInt64) -> UInt64?) -> UInt64 {
+        point(t)
+        drain(t)
+        let old = p.pointee
+        if let new = f(old) { p.pointee = new }
+        note(op, t, p, old, p.pointee)
+        return old
+    }
+
+    @inline(__always)
+    func fullBarrier(_ t: Int) {
+        point(t)
+        drain(t)
+        note(.fullBarrier, t, nil, 0, 0)
+    }
+
+    // MARK: simulated RCU
+
+    @inline(__always)
+    func rcuReadLock(_ t: Int) {
+        point(t)
+        rcuNesting[t] &+= 1
+        note(.rcuReadLock, t, nil, UInt64(rcuNesting[t]), 0)
+    }
+
+    @inline(__always)
+    func rcuReadUnlock(_ t: Int) {
+        point(t)
+        guard running else { return }
+        precondition(rcuNesting[t] > 0, "simulated thread \(t): rcu_read_unlock outside a read-side section")
+        rcuNesting[t] &-= 1
+        if rcuNesting[t] == 0 && graceWaiters != 0 { readerLeft(t) }
+        note(.rcuReadUnlock, t, nil, UInt64(rcuNesting[t]), 0)
+    }
+
+    /// Reader `t` left its outermost read-side section: grace periods that
+    /// were waiting only for it end.
+    func readerLeft(_ t: Int) {
+        var w = graceWaiters
+        while w != 0 {
+            let s = w.trailingZeroBitCount
+            w &= w &- 1
+            graceWait[s] &= ~SimExecutor.bit(t)
+            if graceWait[s] == 0 {
+                graceWaiters &= ~SimExecutor.bit(s)
+                runnable |= SimExecutor.bit(s)
+            }
+        }
+    }
+
+    /// A grace period: every thread inside a read-side section when it
+    /// begins must leave that section before it ends. Readers that enter
+    /// later are not waited for. Called inside a read-side section, the
+    /// thread waits for itself: a deadlock the executor reports. Both ends
+    /// drain every store buffer (liburcu memb's membarrier calls: a full
+    /// barrier on every CPU).
+    func synchronizeRCU(_ t: Int) {
+        point(t)
+        guard running else { return }
+        drainAll()
+        var readers: UInt64 = 0
+        for s in 0..<threadCount where rcuNesting[s] > 0 { readers |= SimExecutor.bit(s) }
+        note(.synchronizeBegin, t, nil, readers, 0)
+        if readers != 0 {
+            graceWait[t] = readers
+            graceWaiters |= SimExecutor.bit(t)
+            runnable &= ~SimExecutor.bit(t)
+            // Blocked: comes back when the last of those readers left and
+            // this thread was chosen.
+            decide(t, yielding: false)
+            drainAll()
+        }
+        note(.synchronizeEnd, t, nil, readers, 0)
+    }
+
+    // MARK: the mmu-lock
+
+    /// Takes `lock`: a thread whose next operation is taking a held lock is
+    /// not runnable, so it is never scheduled to spin; it is chosen only once
+    /// the lock is free. A full barrier.
+    func lock(_ t: Int, _ lock: MMULock) {
+        let owner = lock.owner
+        guard running else { owner.pointee = UInt64(t + 1); return }
+        pendingLock[t] = owner
+        lockPending |= SimExecutor.bit(t)
+        if owner.pointee != 0 { runnable &= ~SimExecutor.bit(t) }
+        point(t)
+        precondition(owner.pointee == 0, "simulated thread \(t) was scheduled to take a held lock")
+        drain(t)
+        owner.pointee = UInt64(t + 1)
+        pendingLock[t] = nil
+        lockPending &= ~SimExecutor.bit(t)
+        locksHeld[t] &+= 1
+        // Whoever else was about to take it must now wait.
+        var w = lockPending
+        while w != 0 {
+            let s = w.trailingZeroBitCount
+            w &= w &- 1
+            if pendingLock[s] == owner { runnable &= ~SimExecutor.bit(s) }
+        }
+        note(.lock, t, owner, 0, UInt64(t + 1))
+    }
+
+    /// Releases `lock` (held by `t`). A full barrier.
+    func unlock(_ t: Int, _ lock: MMULock) {
+        let owner = lock.owner
+        point(t)
+        guard running else { owner.pointee = 0; return }
+        precondition(owner.pointee == UInt64(t + 1),
+                     "simulated thread \(t) released an mmu-lock it does not hold (owner word \(owner.pointee))")
+        drain(t)
+        owner.pointee = 0
+        locksHeld[t] &-= 1
+        var w = lockPending
+        while w != 0 {
+            let s = w.trailingZeroBitCount
+            w &= w &- 1
+            if pendingLock[s] == owner { runnable |= SimExecutor.bit(s) }
+        }
+        note(.unlock, t, owner, UInt64(t + 1), 0)
+    }
+
+    // MARK: scheduling
+
+    /// A spin-wait iteration: let the others move first.
+    @inline(__always)
+    func relax(_ t: Int) {
+        if _slowPath(skipFirst) { skipFirst = false }
+        decide(t, yielding: true)
+        note(.relax, t, nil, 0, 0)
+    }
+
+    @inline(__always)
+    func perturb(_ t: Int, _ p: PerturbPoint) {
+        point(t)
+        note(.perturb, t, nil, UInt64(p.rawValue), 0)
+    }
+}

@@ -1,0 +1,105 @@
+/// The deterministic platform (issue 7): the same `Platform` the protocol
+/// paths are written against, implemented by a `SimExecutor` that runs one
+/// simulated thread at a time.
+///
+/// - Every operation (load, store, read-modify-write, barrier, lock, unlock,
+///   RCU operation, perturbation point, relax) is a scheduling point: the
+///   scheduler picks which thread moves next. When it picks the same thread
+///   there is no context switch.
+/// - Memory is x86-TSO (or SC, `SimExecutor.Options.memoryModel`): stores of
+///   any width go into the thread's FIFO store buffer (`storeTopByte` is a
+///   one-byte store into bits 56-63); a load takes the newest buffered bytes
+///   of its own thread that it overlaps, memory for the rest; the scheduler
+///   decides when each buffered store reaches memory; `fullBarrier` and the
+///   locked read-modify-writes drain the buffer first and act atomically.
+/// - RCU: `synchronizeRCU` blocks until every thread that was inside a
+///   read-side section when it began has left it; `quiescentState` does
+///   nothing (no QSBR semantics are modelled).
+/// - The mmu-lock: a thread is not runnable while the lock it wants is held
+///   (`MMULock.owner` = owner thread + 1); lock and unlock are full barriers.
+/// - `timestamp()` is the global step counter, so trace events are ordered
+///   exactly as they happened.
+///
+/// A trivial value: the executor is referenced without reference counting,
+/// so the platform must not outlive it (it is only handed to thread bodies
+/// while an execution runs, or made by `SimExecutor.platform(thread:)`).
+public struct SimPlatform: Platform {
+    unowned(unsafe) let executor: SimExecutor
+    public let threadIndex: Int
+    public let state: UnsafeMutablePointer<ThreadState>
+
+    init(executor: SimExecutor, threadIndex: Int, state: UnsafeMutablePointer<ThreadState>) {
+        self.executor = executor
+        self.threadIndex = threadIndex
+        self.state = state
+    }
+
+    // MARK: memory
+    @inline(__always)
+    public func load(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { executor.load(threadIndex, p) }
+
+    @inline(__always)
+    public func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) {
+        executor.store(threadIndex, p, value, mask: ~0, op: .store)
+    }
+
+    /// Little-endian: byte 7 of the word is bits 56-63.
+    @inline(__always)
+    public func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8) {
+        executor.store(threadIndex, p, UInt64(byte) << 56, mask: 0xFF00_0000_0000_0000, op: .storeTopByte)
+    }
+
+    @inline(__always)
+    public func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64) {
+        let old = executor.atomicRMW(threadIndex, p, .compareExchange) { $0 == expected ? desired : nil }
+        return (old == expected, old)
+    }
+
+    @inline(__always)
+    public func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) -> UInt64 {
+        executor.atomicRMW(threadIndex, p, .exchange) { _ in value }
+    }
+
+    @inline(__always)
+    public func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 {
+        executor.atomicRMW(threadIndex, p, .fetchOr) { $0 | mask }
+    }
+
+    @inline(__always)
+    public func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 {
+        executor.atomicRMW(threadIndex, p, .fetchAnd) { $0 & mask }
+    }
+
+    @inline(__always)
+    public func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64 {
+        executor.atomicRMW(threadIndex, p, .fetchAdd) { $0 &+ delta }
+    }
+
+    @inline(__always)
+    public func fullBarrier() { executor.fullBarrier(threadIndex) }
+
+    // MARK: RCU
+    @inline(__always) public func rcuReadLock() { executor.rcuReadLock(threadIndex) }
+    @inline(__always) public func rcuReadUnlock() { executor.rcuReadUnlock(threadIndex) }
+    public func synchronizeRCU() { executor.synchronizeRCU(threadIndex) }
+    /// No QSBR semantics are modelled: not even a scheduling point.
+    @inline(__always) public func quiescentState() {}
+
+    // MARK: the mmu-lock
+    public func lock(_ lock: MMULock) { executor.lock(threadIndex, lock) }
+    public func unlock(_ lock: MMULock) { executor.unlock(threadIndex, lock) }
+
+    // MARK: scheduling
+    /// A spin-wait iteration: a scheduling point at which this thread lets
+    /// every other enabled choice go first.
+    @inline(__always) public func relax() { executor.relax(threadIndex) }
+    /// A scheduling point (the scheduler is the perturbation).
+    @inline(__always) public func perturb(_ point: PerturbPoint) { executor.perturb(threadIndex, point) }
+    /// The global step counter.
+    @inline(__always) public func timestamp() -> UInt64 { executor.step }
+
+    /// The next number of the execution's seeded data stream (not a
+    /// scheduling point): the one source of randomness a simulated thread
+    /// may use besides its own `ThreadState` streams.
+    public func random() -> UInt64 { executor.scheduler.nextRandom() }
+}
