@@ -24,6 +24,8 @@ for rcu in memb qsbr mb bp; do
     printf 'name: rcu-%s\nrcu: %s\nduration: 2s\n' "$rcu" "$rcu" > "$OUT/rcu-$rcu.yaml"
     check "rcu-$rcu" 0 "$BIN" run "$OUT/rcu-$rcu.yaml"
 done
+# The x86-TSO model behind deterministic mode, against the classic litmus tests.
+check litmus 0 "$BIN" litmus
 # Bad input is exit 2.
 check bad-config 2 "$BIN" run configs/does-not-exist.yaml
 # The regression gate: every mutant caught in every attempt (a run stops

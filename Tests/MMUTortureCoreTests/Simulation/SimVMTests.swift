@@ -7,8 +7,8 @@ import XCTest
 ///
 /// Under TSO the paths must read every word they store through the platform
 /// through the platform too (a direct `.pointee` read does not see the
-/// thread's own store buffer). Until every path does, the runs here use SC,
-/// and the TSO run is opt-in: MMUT_SIM_VM_TSO=1.
+/// thread's own store buffer); words written directly are only ever
+/// written under the mmu-lock before the platform store that publishes them.
 final class SimVMTests: XCTestCase {
     struct Run {
         var execution: SimExecution
@@ -107,9 +107,6 @@ final class SimVMTests: XCTestCase {
     /// mmu thread keeps protecting and unprotecting; a random walk that
     /// rarely flushes (about 2% of runs catch it).
     func testNoFastpathMBIsCaughtUnderTSOOnly() throws {
-        guard ProcessInfo.processInfo.environment["MMUT_SIM_VM_TSO"] != nil else {
-            throw XCTSkip("set MMUT_SIM_VM_TSO=1 once every path reads what it stores through the platform")
-        }
         var ops = ProtocolOps(protocolName: .vcpuID)
         ops.fastPathBarrier = false
         var weights = MMUWeights()
