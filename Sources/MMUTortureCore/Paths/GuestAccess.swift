@@ -107,7 +107,11 @@ extension VM {
             p.count(.tlbMisses)
             let root = v.pointee.root
             if root == 0 { return AccessResult(done: false, spte: 0) }
-            let fillEvent = p.load(global(Global.mmuEvent))
+            // The gfn's last W-clear event, read before the spte: a later
+            // clear has a larger number (events are numbered globally). Per
+            // gfn rather than the global counter, so the walk does not touch
+            // a line every mmu-lock path writes.
+            let fillEvent = ops.checks ? p.load(wClearEvent + gfn) : 0
             guard let (page, index) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id, checker: checker) else {
                 return AccessResult(done: false, spte: 0)
             }
