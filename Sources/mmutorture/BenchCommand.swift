@@ -43,7 +43,20 @@ struct BenchCommand: ParsableCommand {
     }
 }
 
-/// The deterministic mode's figures, once that mode exists (issue 7).
+/// The deterministic mode's figures (issue 7): simulated steps per second
+/// and executions per second of the correct protocol's default scenario in
+/// deterministic mode (the built-in default campaign, random-walk strategy),
+/// measured for about a second.
 enum DeterministicBench {
-    static let measure: (() -> (Double, Double))? = nil
+    static let measure: (() -> (Double, Double))? = {
+        var config = CampaignConfig.default
+        config.mode = .deterministic
+        var params = RunParameters(config)
+        params.durationNanoseconds = 1_000_000_000
+        var settings = DeterministicSettings()
+        settings.executions = Int.max
+        settings.shrink = false
+        let r = DeterministicRunner(params: params, settings: settings).run()
+        return (r.stepsPerSecond, r.executionsPerSecond)
+    }
 }

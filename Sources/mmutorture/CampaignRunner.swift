@@ -6,8 +6,12 @@ import URCUShim
 /// What a campaign found, scenario run by scenario run.
 struct CampaignOutcome {
     var runs: [(scenario: ResolvedScenario, result: RunResult, reproduce: String)] = []
+    /// Deterministic runs' results, by index into `runs`.
+    var deterministic: [Int: DeterministicResult] = [:]
     var interrupted = false
     var harnessError: String?
+    /// `--check-determinism` found two runs of one execution that differ.
+    var determinismMismatch = false
 
     var scenarioResults: [ScenarioResult] {
         runs.map { r in
@@ -22,7 +26,7 @@ struct CampaignOutcome {
     var found: Bool { runs.contains { !$0.result.violations.isEmpty } }
 
     var exitStatus: Int32 {
-        if harnessError != nil { return 3 }
+        if harnessError != nil || determinismMismatch { return 3 }
         if found { return 1 }
         if interrupted { return 130 }
         return 0
@@ -37,12 +41,20 @@ struct CampaignOutcome {
         var histograms: [String: [String: UInt64]] = [:]
         for r in runs {
             counters.merge(r.result.counterDictionary, uniquingKeysWith: +)
-            for (name, buckets) in r.result.histogramDictionary {
+            for (name, buckets) in r.result.histogramDictionary where name != DeterministicReportData.histogram {
                 histograms[name, default: [:]].merge(buckets, uniquingKeysWith: +)
             }
         }
         let result: ReportResult = harnessError != nil ? .error : (found ? .fail : .pass)
         let failing = runs.first { !$0.result.violations.isEmpty }
+        // Deterministic mode: the failing run's replay data (or the first
+        // run's), never summed over runs.
+        let detIndex = runs.indices.first { deterministic[$0]?.failure != nil } ?? deterministic.keys.min()
+        var schedule: String?
+        if let i = detIndex, let d = deterministic[i] {
+            histograms[DeterministicReportData.histogram] = DeterministicReportData(d).buckets
+            schedule = d.failure?.schedule.description
+        }
         return RunReport(result: result, interrupted: interrupted, campaign: campaign.name, config: config,
                          durationSeconds: runs.reduce(0) { $0 + $1.result.durationSeconds },
                          counters: counters, histograms: histograms,
@@ -50,7 +62,7 @@ struct CampaignOutcome {
                          reproduce: failing?.reproduce ?? first?.reproduce ?? "",
                          violations: runs.flatMap { $0.result.violations.map(ReportViolation.init) },
                          scenarios: runs.count > 1 ? scenarioResults : [],
-                         schedule: nil, error: harnessError)
+                         schedule: schedule, error: harnessError)
     }
 }
 
@@ -61,13 +73,29 @@ struct CampaignRunner {
     let overrides: OverrideOptions
     let only: String?
     let quiet: Bool
+    let deterministic: DeterministicOptions
+    let reportPath: String?
 
-    func reproduceLine(for s: ResolvedScenario) -> String {
+    func reproduceLine(for s: ResolvedScenario, deterministicResult d: DeterministicResult? = nil) -> String {
         var args = ["mmutorture", "run"]
         if let configPath { args.append(shellQuote(configPath)) }
         args += ["--seed", String(s.masterSeed)]
         args += overrides.argumentsWithoutSeed
         if campaign.runs.count > 1 || only != nil || s.repeatIndex > 0 { args += ["--only", shellQuote(s.label)] }
+        if s.config.mode == .deterministic {
+            args += deterministic.arguments
+            if let f = d?.failure {
+                // The failing execution itself: random walk execution i of a
+                // seed does not depend on the ones before; PCT and DFS do.
+                if case .randomWalk = d!.strategy {
+                    args += ["--first-execution", String(f.executionIndex), "--executions", "1"]
+                } else {
+                    args += ["--executions", String(f.executionIndex + 1)]
+                }
+            } else if let e = deterministic.executions {
+                args += ["--executions", String(e)]
+            }
+        }
         return args.joined(separator: " ")
     }
 
@@ -82,6 +110,10 @@ struct CampaignRunner {
                   + "mode \(c.mode.rawValue), \(c.vcpus) vCPUs, paging \(c.guest.paging.rawValue), rcu \(c.rcu.rawValue), "
                   + "budget \(c.duration)\(c.operations > 0 ? " / \(c.operations) accesses" : "")")
             let params = RunParameters(c)
+            if c.mode == .deterministic {
+                if runDeterministic(s, params, tty: tty, into: &outcome) { break }
+                continue
+            }
             let result = NativeRunner.run(params, progress: tty ? { p in
                 let line = "  \(fmt(p.elapsedSeconds))s / \(fmt(p.budgetSeconds))s  "
                     + "\(fmtRate(Double(p.accesses) / max(p.elapsedSeconds, 1e-9))) accesses/s  "
@@ -118,6 +150,148 @@ struct CampaignRunner {
         }
         if outcome.interrupted { printError("mmutorture: interrupted") }
         return outcome
+    }
+
+    /// One scenario run in deterministic mode. Returns true when the
+    /// campaign must stop (a harness failure, an interrupt).
+    func runDeterministic(_ s: ResolvedScenario, _ params: RunParameters, tty: Bool, into outcome: inout CampaignOutcome) -> Bool {
+        var settings = deterministic.settings
+        settings.expectedInvariants = ProtocolVariants.info(s.config.mutant)?.expectedInvariants ?? []
+        let runner = DeterministicRunner(params: params, settings: settings)
+        print("  deterministic: \(settings.strategy), up to \(settings.executions) executions"
+              + (params.durationNanoseconds > 0 ? " or \(fmt(Double(params.durationNanoseconds) / 1e9)) s" : "")
+              + (settings.firstExecution > 0 ? " from execution \(settings.firstExecution)" : "")
+              + "; each \(runner.shape) on \(runner.frames) frames (hot \(runner.hotFrames)), \(settings.memoryModel == .tso ? "x86-TSO" : "SC")")
+        let d = runner.run(progress: tty ? { n, steps, seconds in
+            print("\r  \(fmt(seconds))s  \(n) executions  \(fmtRate(Double(steps) / max(seconds, 1e-9))) steps/s  "
+                  + "\(fmtRate(Double(n) / max(seconds, 1e-9))) executions/s", terminator: "")
+            fflush(stdout)
+        } : nil)
+        if tty { print("\r", terminator: "") }
+        let result = d.runResult(seed: s.seed, activePerturbPoints: runner.delayPoints)
+        let reproduce = reproduceLine(for: s, deterministicResult: d)
+        outcome.deterministic[outcome.runs.count] = d
+        outcome.runs.append((s, result, reproduce))
+        if !quiet {
+            print("  delays at perturbation points: "
+                  + (runner.delayPoints.isEmpty ? "none" : runner.delayPoints.map(\.name).joined(separator: ", ")))
+            print(Summary.render(result))
+        }
+        if let f = d.failure {
+            let o = f.original
+            print("  found at execution \(f.executionIndex): \(o.shape), \(f.originalContextSwitches) context switches, "
+                  + "violation at step \(o.firstViolationStep ?? 0) of \(o.execution.steps)")
+            if settings.shrink {
+                print("  shrunk in \(f.shrinkExecutions) executions (\(fmt(f.shrinkSeconds)) s) to \(f.shrunk.shape), "
+                      + "\(f.contextSwitches) context switches, violation at step \(f.shrunk.firstViolationStep ?? 0)")
+            }
+            for (i, v) in f.shrunk.violations.prefix(quiet ? 1 : 3).enumerated() {
+                var what: [String] = []
+                if let gfn = v.gfn { what.append("gfn \(gfn)") }
+                if let vcpu = v.vcpu { what.append("vcpu \(vcpu)") }
+                what.append("seen by \(v.thread)")
+                if !v.sptes.isEmpty { what.append("spte " + v.sptes.joined(separator: ", ")) }
+                print("VIOLATION #\(i + 1) [\(v.invariant.rawValue)] \(v.message)")
+                print("  " + what.joined(separator: ", "))
+            }
+            if f.shrunk.violations.count > 3 && !quiet {
+                print("  (\(f.shrunk.violations.count - 3) more violations in the JSON report)")
+            }
+            print("the race, drawn (the shrunk execution, \(f.timeline.columns.joined(separator: " | "))):")
+            print(f.timeline.render())
+            if !f.replayMatched { printError("mmutorture: warning: the recorded replay of the shrunk execution did not match its trace hash") }
+        }
+        if let e = d.harnessError {
+            printError("mmutorture: harness failure: \(e)")
+            outcome.harnessError = e
+        }
+        print("result: \(d.outcome.rawValue)  \(s.label)  seed \(s.seed)  \(d.executions) executions  \(fmt(d.searchSeconds)) s  "
+              + "\(fmtRate(d.stepsPerSecond)) steps/s  \(fmtRate(d.executionsPerSecond)) executions/s  "
+              + "violations \(d.violations.count)"
+              + (d.exhausted ? "  (every schedule within the bound)" : "")
+              + (d.interrupted ? "  (interrupted)" : ""))
+        if let f = d.failure {
+            print("schedule: \(f.schedule)")
+            print("trace hash: 0x\(String(f.traceHash, radix: 16))")
+            print("reproduce: \(reproduce)")
+            print("replay exactly: " + (reportPath.map { "mmutorture replay \(shellQuote($0))" }
+                                         ?? "run with --report PATH.json, then mmutorture replay PATH.json"))
+        }
+        if deterministic.checkDeterminism && d.harnessError == nil {
+            let check = d.failure.map { runner.checkDeterminism(schedule: $0.schedule, shape: $0.shrunk.shape, times: 2) }
+                ?? runner.checkDeterminism(index: settings.firstExecution, times: 2)
+            let expected = d.failure.map { [$0.traceHash] } ?? []
+            let hashes = expected + check.hashes
+            let ok = hashes.allSatisfy { $0 == hashes[0] }
+            print("determinism: \(ok ? "ok" : "MISMATCH"): \(d.failure == nil ? "execution \(settings.firstExecution)" : "the shrunk failing execution") "
+                  + "ran \(hashes.count) times, trace hashes " + hashes.map { "0x" + String($0, radix: 16) }.joined(separator: ", "))
+            if !ok {
+                outcome.determinismMismatch = true
+                printError("mmutorture: harness failure: the same execution gave different trace hashes")
+            }
+        }
+        if d.interrupted { outcome.interrupted = true; return true }
+        return d.harnessError != nil
+    }
+}
+
+/// What a deterministic run's report carries for `mmutorture replay`,
+/// besides the schedule string: the histogram `deterministic` of the JSON
+/// report, a bucket per number.
+struct DeterministicReportData {
+    static let histogram = "deterministic"
+    var executions: UInt64 = 0
+    var steps: UInt64 = 0
+    var failingExecution: UInt64?
+    var vcpus: Int?
+    var accessesPerVCPU: UInt64?
+    var mmuOperations: Int?
+    var vcpuStreams: [Int]?
+    var traceHash: UInt64?
+
+    init(_ d: DeterministicResult) {
+        executions = UInt64(d.executions)
+        steps = d.steps
+        if let f = d.failure {
+            failingExecution = UInt64(f.executionIndex)
+            vcpus = f.shrunk.shape.vcpus
+            accessesPerVCPU = f.shrunk.shape.accessesPerVCPU
+            mmuOperations = f.shrunk.shape.mmuOperations
+            vcpuStreams = f.shrunk.shape.vcpuStreams
+            traceHash = f.traceHash
+        }
+    }
+
+    init?(_ buckets: [String: UInt64]?) {
+        guard let b = buckets else { return nil }
+        executions = b["executions"] ?? 0
+        steps = b["steps"] ?? 0
+        failingExecution = b["failing_execution"]
+        vcpus = b["vcpus"].map { Int($0) }
+        accessesPerVCPU = b["accesses_per_vcpu"]
+        mmuOperations = b["mmu_operations"].map { Int($0) }
+        traceHash = b["trace_hash"]
+        if let v = vcpus, b["stream_0"] != nil {
+            vcpuStreams = (0..<v).map { Int(b["stream_\($0)"] ?? UInt64($0)) }
+        }
+    }
+
+    var buckets: [String: UInt64] {
+        var b: [String: UInt64] = ["executions": executions, "steps": steps]
+        if let failingExecution { b["failing_execution"] = failingExecution }
+        if let vcpus { b["vcpus"] = UInt64(vcpus) }
+        if let accessesPerVCPU { b["accesses_per_vcpu"] = accessesPerVCPU }
+        if let mmuOperations { b["mmu_operations"] = UInt64(mmuOperations) }
+        if let traceHash { b["trace_hash"] = traceHash }
+        if let s = vcpuStreams { for (i, v) in s.enumerated() { b["stream_\(i)"] = UInt64(v) } }
+        return b
+    }
+
+    /// The shape of the execution the schedule replays.
+    var shape: ExecutionShape? {
+        guard let vcpus, let accessesPerVCPU, let mmuOperations else { return nil }
+        return ExecutionShape(vcpus: vcpus, accessesPerVCPU: accessesPerVCPU, mmuOperations: mmuOperations,
+                              vcpuStreams: vcpuStreams)
     }
 }
 

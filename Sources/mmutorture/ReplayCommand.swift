@@ -13,8 +13,16 @@ struct ReplayCommand: ParsableCommand {
         Native mode cannot replay OS timing: the same config and seed give the
         same workload and perturbation choices, but not the same interleaving,
         so replay makes up to --attempts runs and says how many reproduced a
-        violation of the same invariant. Exit status 1 when it came back,
-        0 when it did not, 2 for a bad report.
+        violation of the same invariant.
+
+        A deterministic report carries the schedule string of its (shrunk)
+        failing execution: replay runs that one execution exactly, once, and
+        says whether the same violation came back and whether the trace hash
+        matched. A passing deterministic report is re-run (the same search).
+
+        Exit status 1 when the violation came back, 0 when it did not, 2 for a
+        bad report, 3 when a deterministic replay's trace hash differs from the
+        report's (or the schedule no longer fits the program).
         """)
 
     @Argument(help: "A report written by `mmutorture run --report`.") var report: String
@@ -44,14 +52,19 @@ struct ReplayCommand: ParsableCommand {
                 config.seed = failing.seed
                 expected = failing.violations.first?.invariant
             }
-            if config.mode == .deterministic {
-                throw UsageFailure(description: "\(report): mode 'deterministic' is not implemented yet (issue 7)")
+            if config.mode == .deterministic, let text = r.schedule {
+                do { _ = try SimSchedule(parsing: text) } catch {
+                    throw UsageFailure(description: "\(report): schedule: \(error)")
+                }
             }
             try config.validate()
             return (r, [(config, expected)])
         }
-        _ = runReport
         let (config, expected) = cases[0]
+        if config.mode == .deterministic {
+            try replayDeterministic(runReport, config: config, expected: expected)
+            return
+        }
         print("replay: \(report): seed \(config.seed), protocol \(config.protocol.rawValue), mutant \(config.mutant.rawValue), "
               + "looking for \(expected ?? "any violation") (native: up to \(attempts) attempts)")
         var reproduced = 0, tried = 0
@@ -72,5 +85,61 @@ struct ReplayCommand: ParsableCommand {
         }
         print("replay: reproduced \(reproduced)/\(tried)")
         throw ExitCode(reproduced > 0 ? 1 : 0)
+    }
+
+    /// A deterministic report: its schedule, replayed exactly, once.
+    func replayDeterministic(_ r: RunReport, config: CampaignConfig, expected: String?) throws {
+        let params = RunParameters(config)
+        let data = DeterministicReportData(r.histograms[DeterministicReportData.histogram])
+        guard let text = r.schedule else {
+            // A passing run: the same search again (it is deterministic).
+            var settings = DeterministicSettings()
+            if let n = data?.executions, n > 0 { settings.executions = Int(n) }
+            settings.shrink = false
+            print("replay: \(report): deterministic, no failing schedule: the same search again, seed \(config.seed), "
+                  + "up to \(settings.executions) executions")
+            let d = DeterministicRunner(params: params, settings: settings).run()
+            if let e = d.harnessError { printError("mmutorture: harness failure: \(e)"); throw ExitCode(3) }
+            let seen = Set(d.violations.map(\.invariant.rawValue)).sorted().joined(separator: ", ")
+            print("replay: \(d.executions) executions, \(d.failure == nil ? "no violation" : "violation (\(seen)) at execution \(d.failure!.executionIndex)")")
+            throw ExitCode(d.failure == nil ? 0 : 1)
+        }
+        let schedule = try SimSchedule(parsing: text)
+        var settings = DeterministicSettings()
+        if let shape = data?.shape {
+            settings.accessesPerVCPU = shape.accessesPerVCPU
+            settings.mmuOperations = shape.mmuOperations
+        }
+        let runner = DeterministicRunner(params: params, settings: settings)
+        let shape = data?.shape ?? ExecutionShape(vcpus: max(1, schedule.threadCount - params.vm.mmuThreads),
+                                                  accessesPerVCPU: settings.accessesPerVCPU,
+                                                  mmuOperations: settings.mmuOperations)
+        print("replay: \(report): deterministic, seed \(config.seed), protocol \(config.protocol.rawValue), "
+              + "mutant \(config.mutant.rawValue), \(shape), looking for \(expected ?? "any violation")")
+        print("  schedule \(text)")
+        let replay = runner.replay(schedule: schedule, shape: shape)
+        let e = replay.execution
+        if let err = e.harnessError { printError("mmutorture: harness failure: \(err)"); throw ExitCode(3) }
+        let hit = e.violations.contains { expected == nil || $0.invariant.rawValue == expected }
+        let seen = Set(e.violations.map(\.invariant.rawValue)).sorted().joined(separator: ", ")
+        let hashText = "0x" + String(e.execution.traceHash, radix: 16)
+        let hashMatched = data?.traceHash.map { $0 == e.execution.traceHash }
+        if hit && !quiet {
+            if let v = e.violations.first(where: { expected == nil || $0.invariant.rawValue == expected }) {
+                print("VIOLATION [\(v.invariant.rawValue)] \(v.message)")
+            }
+            print(replay.timeline.render())
+        }
+        print("replay: the violation \(hit ? "came back" : "did not come back")"
+              + (seen.isEmpty ? "" : " (\(seen))") + "; "
+              + (replay.exact ? "every recorded decision was taken" : "the schedule no longer fits: \(replay.firstMismatch ?? "different length")") + "; "
+              + "trace hash \(hashText) "
+              + (hashMatched.map { $0 ? "matches the report's" : "DIFFERS from the report's 0x\(String(data!.traceHash!, radix: 16))" }
+                  ?? "(the report has none)"))
+        if hashMatched == false || !replay.exact {
+            printError("mmutorture: the replay is not the execution the report describes")
+            throw ExitCode(3)
+        }
+        throw ExitCode(hit ? 1 : 0)
     }
 }

@@ -16,13 +16,23 @@ struct RunCommand: ParsableCommand {
         discussion: """
         Options override the file. A run always prints its seed; a failing
         run prints the exact command line that reproduces it.
-        Exit status: 0 clean, 1 violation, 2 bad usage/config, 3 harness failure,
-        130 interrupted with nothing found.
+
+        --mode deterministic runs the threads one at a time on the simulated
+        platform (x86-TSO store buffers, simulated RCU) under a seeded
+        scheduler: executions of a few accesses per vCPU on a small VM,
+        until one violates an invariant, --executions or --duration runs
+        out. A failing execution is shrunk, drawn as a timeline, and its
+        schedule string goes into the JSON report, which
+        `mmutorture replay` replays exactly.
+        Exit status: 0 clean, 1 violation, 2 bad usage/config, 3 harness failure
+        (a deadlock or livelock in deterministic mode, a trace-hash mismatch
+        under --check-determinism), 130 interrupted with nothing found.
         """)
 
     @Argument(help: "Campaign config file (YAML). Default: the built-in default campaign (configs/default.yaml).")
     var config: String?
     @OptionGroup var overrides: OverrideOptions
+    @OptionGroup(title: "Deterministic mode") var deterministic: DeterministicOptions
     @Option(help: "Write a JSON report here (atomically).") var report: String?
     @Option(help: "Write a JUnit XML report here (atomically).") var junit: String?
     @Option(help: "Run only the scenario run with this label (NAME#REPEAT), as printed by a failing run.")
@@ -42,16 +52,14 @@ struct RunCommand: ParsableCommand {
                 c.runs = c.runs.filter { $0.label == only }
                 if c.runs.isEmpty { throw UsageFailure(description: "--only: no scenario run is labelled '\(only)'") }
             }
-            if let d = c.runs.first(where: { $0.config.mode == .deterministic }) {
-                throw UsageFailure(description: "\(d.file ?? "config"): mode: 'deterministic' is not implemented yet (issue 7); use 'native'")
-            }
+            try deterministic.check(campaign: c)
             if let report { try AtomicFileWriter.checkWritable(path: report) }
             if let junit { try AtomicFileWriter.checkWritable(path: junit) }
             return c
         }
         for w in campaign.warnings { printError("mmutorture: warning: \(w)") }
         let outcome = CampaignRunner(campaign: campaign, configPath: config, overrides: overrides, only: only,
-                                     quiet: quiet).run()
+                                     quiet: quiet, deterministic: deterministic, reportPath: report).run()
         try writeReports(outcome, campaign: campaign)
         throw ExitCode(outcome.exitStatus)
     }
@@ -97,6 +105,88 @@ struct OverrideOptions: ParsableArguments {
         if let p = `protocol` { a += ["--protocol", p.rawValue] }
         if let mutant { a += ["--mutant", mutant.rawValue] }
         if let mode { a += ["--mode", mode.rawValue] }
+        return a
+    }
+}
+
+/// The strategies of `--strategy`.
+enum StrategyName: String, CaseIterable, ExpressibleByArgument {
+    case random, pct, dfs
+}
+
+/// `run`'s options for `mode: deterministic`.
+struct DeterministicOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Scheduling strategy: random (seeded random walk with delays at the perturbation points), pct, dfs (bounded exhaustive search).",
+                               valueName: "random|pct|dfs"))
+    var strategy: StrategyName?
+    @Option(help: "Executions to run at most (default 100000; --duration also bounds the search).")
+    var executions: Int?
+    @Option(help: "Strategy random: start at this execution (as a reproduce line does).")
+    var firstExecution: Int?
+    @Option(help: "PCT: the bug depth d, with d-1 priority change points per execution (default 3).")
+    var pctDepth: Int?
+    @Option(help: "DFS: the preemption bound (default 2).")
+    var preemptionBound: Int?
+    @Flag(help: "Run the failing (or the first) execution again and compare trace hashes; exit 3 on a mismatch.")
+    var checkDeterminism = false
+    @Flag(help: "Do not shrink a failing execution.")
+    var noShrink = false
+
+    /// Whether any option of this group was given.
+    var anyGiven: Bool {
+        strategy != nil || executions != nil || firstExecution != nil || pctDepth != nil || preemptionBound != nil
+            || checkDeterminism || noShrink
+    }
+
+    /// The settings these options select.
+    var settings: DeterministicSettings {
+        var s = DeterministicSettings()
+        switch strategy ?? .random {
+        case .random: s.strategy = .defaultRandomWalk
+        case .pct: s.strategy = .pct(depth: pctDepth ?? 3)
+        case .dfs: s.strategy = .dfs(preemptionBound: preemptionBound ?? 2)
+        }
+        if let executions { s.executions = executions }
+        if let firstExecution { s.firstExecution = firstExecution }
+        s.shrink = !noShrink
+        return s
+    }
+
+    /// Usage errors: options for a mode that no run uses, values the runner refuses.
+    func check(campaign: Campaign) throws {
+        let det = campaign.runs.filter { $0.config.mode == .deterministic }
+        if det.isEmpty {
+            if anyGiven {
+                throw UsageFailure(description: "--strategy, --executions, --first-execution, --pct-depth, --preemption-bound, "
+                                   + "--check-determinism and --no-shrink apply to mode deterministic (use --mode deterministic)")
+            }
+            return
+        }
+        if let e = executions, e < 1 { throw UsageFailure(description: "--executions: must be at least 1, got \(e)") }
+        if let f = firstExecution, f < 0 { throw UsageFailure(description: "--first-execution: cannot be negative, got \(f)") }
+        if let d = pctDepth, d < 1 { throw UsageFailure(description: "--pct-depth: must be at least 1, got \(d)") }
+        if let b = preemptionBound, b < 0 { throw UsageFailure(description: "--preemption-bound: cannot be negative, got \(b)") }
+        if pctDepth != nil && strategy != .pct { throw UsageFailure(description: "--pct-depth applies to --strategy pct") }
+        if preemptionBound != nil && strategy != .dfs { throw UsageFailure(description: "--preemption-bound applies to --strategy dfs") }
+        if firstExecution != nil && (strategy ?? .random) != .random {
+            throw UsageFailure(description: "--first-execution applies to --strategy random (PCT and DFS depend on the executions before)")
+        }
+        for run in det {
+            if let why = DeterministicRunner.unsupported(params: RunParameters(run.config), settings: settings) {
+                throw UsageFailure(description: "\(run.file ?? "config"): \(run.label): \(why)")
+            }
+        }
+    }
+
+    /// The options as command-line arguments, for reproduce lines (without
+    /// --executions, --first-execution and --check-determinism, which the
+    /// reproduce line sets itself).
+    var arguments: [String] {
+        var a: [String] = []
+        if let strategy { a += ["--strategy", strategy.rawValue] }
+        if let pctDepth { a += ["--pct-depth", String(pctDepth)] }
+        if let preemptionBound { a += ["--preemption-bound", String(preemptionBound)] }
+        if noShrink { a.append("--no-shrink") }
         return a
     }
 }

@@ -32,8 +32,13 @@ extension VM {
     func hostUnmap<P: Platform>(_ p: P, gfn: Int, checker: ViolationSink) {
         let mapped = p.load(hostPT + gfn)
         guard mapped != 0 else { return }
+        let pfn = Int(mapped - 1)
         p.store(hostPT + gfn, 0)
-        putPage(p, pfn: Int(mapped - 1), checker: checker)
+        // Reclaim writes a dirty page back as it unmaps it: from now on the
+        // gfn's content is swap's, even while a transient reference (a slow
+        // fault that will refault) keeps the page itself alive a little longer.
+        if p.load(pfnDirty + pfn) != 0 { p.store(swap + gfn, p.load(pfnData + pfn)) }
+        putPage(p, pfn: pfn, checker: checker)
     }
 
     /// Faults a page in for an unmapped gfn: a fresh pfn (not one freed a
