@@ -26,6 +26,12 @@ for rcu in memb qsbr mb bp; do
 done
 # The x86-TSO model behind deterministic mode, against the classic litmus tests.
 check litmus 0 "$BIN" litmus
+# Deterministic mode: the correct protocol clean over a bounded number of
+# executions; seed 004's race found, shrunk, and replayed exactly.
+check det-clean 0 "$BIN" run --mode deterministic --executions 3000
+check det-shared-id 1 "$BIN" run --mode deterministic --mutant shared-id --executions 3000 --report "$OUT/det.json"
+check det-replay 1 "$BIN" replay "$OUT/det.json"
+grep -q "matches the report" "$OUT/det-replay.log" || { fail=$((fail + 1)); echo "ci-campaigns: FAILED det-replay: trace hash"; cat "$OUT/det-replay.log"; }
 # Bad input is exit 2.
 check bad-config 2 "$BIN" run configs/does-not-exist.yaml
 # The regression gate: every mutant caught in every attempt (a run stops
