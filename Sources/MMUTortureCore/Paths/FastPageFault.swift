@@ -55,12 +55,13 @@ extension VM {
         }
     }
 
-    /// One attempt of the RFC's protocol (seed 004). nil = retry.
+    /// The checks both protocols start with (`fast_page_fault`'s early
+    /// returns). `modifiable`: the protocol's own condition for a lockless
+    /// update (HOST_WRITABLE for vcpu-id; HOST_WRITABLE | MMU_WRITABLE for
+    /// the merged protocol). nil: go on.
     @inline(__always)
-    func fastPathVCPUIDAttempt<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, sp: UnsafeMutablePointer<UInt64>,
-                                            page: Int, index: Int, gfn: Int, checker: ViolationSink) -> FastPathOutcome? {
-        let spte = p.load(sp)
-        if spte & SPTE.presentMask == 0 || spte & SPTE.leafMask == 0 {
+    func fastPathPrecheck<P: Platform>(_ p: P, spte: UInt64, gfn: Int, modifiable: Bool) -> FastPathOutcome? {
+        if spte & SPTE.presentMask == 0 || spte & SPTE.leafMask == 0 || (spte & SPTE.writableMask == 0 && !modifiable) {
             p.trace(.fastToSlow, gfn: gfn, spte)
             return .slowPath
         }
@@ -68,10 +69,33 @@ extension VM {
             p.trace(.fastSpurious, gfn: gfn, spte)
             return .spurious
         }
-        if spte & SPTE.hostWritableMask == 0 {
-            p.trace(.fastToSlow, gfn: gfn, spte)
-            return .slowPath
+        return nil
+    }
+
+    /// The final cmpxchg of both protocols: `expected` -> `fixed`, and on
+    /// success the gfn computed from the shadow page (seed 002) marked
+    /// dirty. nil: the spte changed since the snapshot (another vCPU's id,
+    /// A/D set by an access, write-protect cleared our id, a zap...): retry.
+    @inline(__always)
+    func fastPathFinalCmpxchg<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, expected: UInt64, fixed: UInt64,
+                                           page: Int, index: Int, gfn: Int) -> FastPathOutcome? {
+        p.perturb(.beforeFinalCmpxchg)
+        let r = p.compareExchange(sp, expected: expected, desired: fixed)
+        if r.exchanged {
+            p.trace(.fastFixed, gfn: gfn, expected, fixed)
+            markPageDirty(p, gfn: Int(truncatingIfNeeded: pageGFN(p, page: page, index: index)))
+            return .fixed
         }
+        p.trace(.fastRetry, gfn: gfn, expected, r.original)
+        return nil
+    }
+
+    /// One attempt of the RFC's protocol (seed 004). nil = retry.
+    @inline(__always)
+    func fastPathVCPUIDAttempt<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, sp: UnsafeMutablePointer<UInt64>,
+                                            page: Int, index: Int, gfn: Int, checker: ViolationSink) -> FastPathOutcome? {
+        let spte = p.load(sp)
+        if let o = fastPathPrecheck(p, spte: spte, gfn: gfn, modifiable: spte & SPTE.hostWritableMask != 0) { return o }
         let clean = layout.withoutIdentification(spte)
         let marked = layout.marked(spte, id: v.pointee.identification)
         // A plain one-byte store: it leaves the low bits, where "hardware"
@@ -89,18 +113,8 @@ extension VM {
             p.trace(.fastFlagSeen, gfn: gfn, p.load(sp))
             return .flagSeen
         }
-        p.perturb(.beforeFinalCmpxchg)
-        let fixed = clean | SPTE.writableMask
-        let r = p.compareExchange(sp, expected: marked, desired: fixed)
-        if r.exchanged {
-            p.trace(.fastFixed, gfn: gfn, marked, fixed)
-            markPageDirty(p, gfn: Int(truncatingIfNeeded: pageGFN(p, page: page, index: index)))
-            return .fixed
-        }
-        // The spte changed since the snapshot: another vCPU's id, A/D set by
-        // an access, write-protect cleared our id, a zap...
-        p.trace(.fastRetry, gfn: gfn, marked, r.original)
-        return nil
+        return fastPathFinalCmpxchg(p, sp: sp, expected: marked, fixed: clean | SPTE.writableMask,
+                                    page: page, index: index, gfn: gfn)
     }
 
     /// One attempt of the merged protocol (Linux 3.6): a single cmpxchg,
@@ -109,28 +123,9 @@ extension VM {
     func fastPathMMUWritableAttempt<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, sp: UnsafeMutablePointer<UInt64>,
                                                  page: Int, index: Int, gfn: Int, checker: ViolationSink) -> FastPathOutcome? {
         let spte = p.load(sp)
-        if spte & SPTE.presentMask == 0 || spte & SPTE.leafMask == 0 {
-            p.trace(.fastToSlow, gfn: gfn, spte)
-            return .slowPath
-        }
-        if spte & SPTE.writableMask != 0 {
-            p.trace(.fastSpurious, gfn: gfn, spte)
-            return .spurious
-        }
-        if !SPTE(raw: spte).isLocklesslyModifiable {
-            p.trace(.fastToSlow, gfn: gfn, spte)
-            return .slowPath
-        }
-        p.perturb(.beforeFinalCmpxchg)
-        let fixed = spte | SPTE.writableMask
-        let r = p.compareExchange(sp, expected: spte, desired: fixed)
-        if r.exchanged {
-            p.trace(.fastFixed, gfn: gfn, spte, fixed)
-            markPageDirty(p, gfn: Int(truncatingIfNeeded: pageGFN(p, page: page, index: index)))
-            return .fixed
-        }
-        p.trace(.fastRetry, gfn: gfn, spte, r.original)
-        return nil
+        if let o = fastPathPrecheck(p, spte: spte, gfn: gfn, modifiable: SPTE(raw: spte).isLocklesslyModifiable) { return o }
+        return fastPathFinalCmpxchg(p, sp: sp, expected: spte, fixed: spte | SPTE.writableMask,
+                                    page: page, index: index, gfn: gfn)
     }
 
     /// `mark_page_dirty`: the memslot's dirty bitmap.
