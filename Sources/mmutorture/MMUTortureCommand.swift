@@ -19,9 +19,3 @@ struct MMUTortureCommand: ParsableCommand {
                       BenchCommand.self, ValidateCommand.self, LitmusCommand.self]
     )
 }
-
-/// A command that a later milestone implements: says so and exits 2.
-func notYetImplemented(_ what: String) -> ExitCode {
-    printError("mmutorture: '\(what)' is not implemented yet")
-    return ExitCode(2)
-}

@@ -3,30 +3,10 @@ import MMUTortureCore
 
 /// Single-threaded checks of the paths on the native platform.
 final class ModelTests: XCTestCase {
-    struct Fixture {
-        let storage: VMStorage
-        let state: UnsafeMutablePointer<ThreadState>
-        let vcpu: UnsafeMutablePointer<VCPULocal>
-        let log = ViolationLog()
-        var vm: VM { storage.vm }
-        var p: NativePlatform<NoRCU> { NativePlatform(threadIndex: 0, state: state, perturbation: .off) }
-        var checker: ViolationSink { ViolationSink(log: log, stop: vm.global(VM.Global.stop)) }
-
-        init(protocolName: ProtocolName = .vcpuID, mutant: MutantName = .none, frames: Int = 4096) {
-            var config = VMConfig()
-            config.frames = frames
-            config.vcpus = 2
-            config.ops = ProtocolVariants.ops(protocolName, mutant: mutant)
-            storage = VMStorage(config: config)
-            state = .allocate(capacity: 1)
-            state.initialize(to: ThreadState(depth: 64, seed: 1))
-            vcpu = .allocate(capacity: 1)
-            vcpu.initialize(to: VCPULocal(id: 0, identification: 1, tlbEntries: 16))
-        }
-    }
+    typealias Fixture = PathFixture
 
     func testRmapAddRemove() {
-        let f = Fixture()
+        let f = Fixture(vcpus: 2)
         let vm = f.vm
         XCTAssertEqual(vm.rmapCountOf(gfn: 5), 0)
         XCTAssertTrue(vm.rmapAdd(gfn: 5, spte: 100))
@@ -50,7 +30,7 @@ final class ModelTests: XCTestCase {
     /// and marks the gfn dirty; write-protect clears W; the next write is
     /// emulated by the slow path and the gfn stays read-only.
     func testFaultPathsSingleThreaded() {
-        let f = Fixture()
+        let f = Fixture(vcpus: 2)
         let vm = f.vm, p = f.p, v = f.vcpu, checker = f.checker
         let gfn = 1234
         XCTAssertFalse(vm.guestAccess(p, v, addr: gfn, gfn: gfn, write: false, checker: checker).done)
@@ -94,7 +74,7 @@ final class ModelTests: XCTestCase {
     /// that the owner's cmpxchg fails (seed 004's Dekker pairing).
     func testWriteProtectClearsIdentificationOnReadOnlySPTE() {
         for mutant in [MutantName.none, .wpIgnoresID] {
-            let f = Fixture(mutant: mutant)
+            let f = Fixture(mutant: mutant, vcpus: 2)
             let vm = f.vm, p = f.p, v = f.vcpu, checker = f.checker
             let gfn = 77
             XCTAssertEqual(vm.slowPageFault(p, v, addr: gfn, gfn: gfn, write: false, checker: checker), .installed)
@@ -109,7 +89,7 @@ final class ModelTests: XCTestCase {
     /// A write that lands on a protected gfn through a stale writable TLB
     /// entry is a wp-safety violation (what skip-tlb-flush produces).
     func testCheckerSeesWriteAfterProtect() {
-        let f = Fixture(mutant: .skipTLBFlush)
+        let f = Fixture(mutant: .skipTLBFlush, vcpus: 2)
         let vm = f.vm, p = f.p, v = f.vcpu, checker = f.checker
         let gfn = 9
         XCTAssertEqual(vm.slowPageFault(p, v, addr: gfn, gfn: gfn, write: true, checker: checker), .installed)

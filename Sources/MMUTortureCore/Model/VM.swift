@@ -88,7 +88,6 @@ public struct VM {
         public static let freeHead = 32
         public static let activeHead = 33
         public static let freeCount = 34
-        public static let gfnsFreeHead = 35
         /// mmu events (W clears, flush starts), counted under the mmu-lock.
         public static let mmuEvent = 36
         /// The event number at which the last completed flush started.

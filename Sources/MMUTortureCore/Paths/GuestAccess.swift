@@ -43,20 +43,22 @@ extension VM {
     @inline(never)
     func handleRequestsSlow<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, _ req: UInt64) {
         let reqp = vcpuWord(v.pointee.id, VCPUWord.requests)
-        if req & VM.requestMMUReload != 0 {
-            // kvm_mmu_reload: drop the root; the next access faults and the
-            // slow path finds (or builds) a root of the current generation.
-            v.pointee.root = 0
-            v.pointee.flushTLB()
-            p.count(.rootReloads)
-            p.trace(.rootReload, gfn: -1)
-        }
+        if req & VM.requestMMUReload != 0 { dropRoot(p, v, gfn: -1) }
         if req & VM.requestTLBFlush != 0 {
             v.pointee.flushTLB()
             p.count(.flushRequestsHandled)
             p.trace(.tlbFlushed, gfn: -1)
         }
         _ = p.fetchAnd(reqp, ~req)
+    }
+
+    /// `kvm_mmu_reload`: drop the root (and the TLB with it); the next fault's
+    /// slow path finds or builds a root of the current generation.
+    func dropRoot<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, gfn: Int) {
+        v.pointee.root = 0
+        v.pointee.flushTLB()
+        p.count(.rootReloads)
+        p.trace(.rootReload, gfn: gfn)
     }
 
     /// The leaf slot for `addr` under `root`, walking locklessly; nil when a

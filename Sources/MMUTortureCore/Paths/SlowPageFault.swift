@@ -91,10 +91,7 @@ extension VM {
         let reqp = vcpuWord(v.pointee.id, VCPUWord.requests)
         if p.load(reqp) & VM.requestMMUReload != 0 {
             _ = p.fetchAnd(reqp, ~VM.requestMMUReload)
-            v.pointee.root = 0
-            v.pointee.flushTLB()
-            p.count(.rootReloads)
-            p.trace(.rootReload, gfn: gfn)
+            dropRoot(p, v, gfn: gfn)
         }
         if v.pointee.root == 0 || isObsolete(p, page: v.pointee.root - 1) {
             let key = pageKey(level: 4, addr: addr)
