@@ -16,9 +16,8 @@ extension CampaignConfig {
     /// - more vCPUs than the identification layout can name
     ///   (`fastVCPULimit`) need `allow_slow_vcpus: true`;
     /// - `workload.hot_frames` is at most `guest.frames`;
-    /// - mutants of the vcpu-id mechanisms (shared-id, no-fastpath-mb,
-    ///   no-wp-mb, wp-ignores-id) need `protocol: vcpu-id`, and
-    ///   mmu-writable-keep needs `protocol: mmu-writable`;
+    /// - a mutant runs under one of the protocols it applies to
+    ///   (`MutantInfo.protocols`);
     /// - `duration` and `operations` are not both 0;
     /// - with `perturb.probability` above 0, `perturb.points` and
     ///   `perturb.kinds` are not empty;
@@ -53,16 +52,12 @@ extension CampaignConfig {
                 message: "the hot set (\(workload.hotFrames) frames) is larger than the guest "
                     + "(guest.frames: \(guest.frames))"))
         }
-        if self.protocol == .mmuWritable && ConfigSchema.vcpuIDOnlyMutants.contains(mutant) {
+        if let info = ProtocolVariants.info(mutant), !info.protocols.contains(self.protocol) {
+            let names = info.protocols.map(\.rawValue).joined(separator: " or ")
             result.append(ConfigIssue(
                 keyPaths: ["mutant", "protocol"],
-                message: "mutant \(mutant.rawValue) breaks the vcpu-id protocol, which protocol mmu-writable "
-                    + "does not use; run it with protocol: vcpu-id"))
-        }
-        if mutant == .mmuWritableKeep && self.protocol != .mmuWritable {
-            result.append(ConfigIssue(
-                keyPaths: ["mutant", "protocol"],
-                message: "mutant mmu-writable-keep breaks the mmu-writable protocol; run it with protocol: mmu-writable"))
+                message: "mutant \(mutant.rawValue) breaks protocol \(names), not \(self.protocol.rawValue); "
+                    + "run it with protocol: \(info.protocols[0].rawValue)"))
         }
         if duration.isZero && operations == 0 {
             result.append(ConfigIssue(

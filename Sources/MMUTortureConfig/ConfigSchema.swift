@@ -17,10 +17,6 @@ enum ConfigSchema {
     /// The most repeats of one scenario.
     static let maxRepeat = 10_000
 
-    /// Mutants that break the vcpu-id protocol's own mechanisms, so that
-    /// they mean nothing under mmu-writable.
-    static let vcpuIDOnlyMutants: Set<MutantName> = [.sharedID, .noFastpathMB, .noWPMB, .wpIgnoresID]
-
     /// Every leaf key, sections flattened, in print order.
     static let fields: [ConfigField] = [
         name,

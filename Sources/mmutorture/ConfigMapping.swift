@@ -74,29 +74,37 @@ extension RunResult {
     }
 }
 
-extension CampaignConfig {
-    /// This config with a mutant's exposing scenario: its protocol, paging
-    /// mode, hot set, write ratio and mmu-thread mix.
-    func exposing(_ m: MutantInfo) -> CampaignConfig {
-        var c = self
-        c.mutant = m.name
-        c.protocol = m.protocolName
-        c.guest.paging = m.exposure.paging
-        c.workload.hotFrames = min(m.exposure.hotFrames, c.guest.frames)
-        c.workload.writeRatio = m.exposure.writeRatio
-        let w = m.exposure.mmu
-        c.mmu.writeProtect = w.writeProtect
-        c.mmu.unprotect = w.unprotect
-        c.mmu.dirtyLog = w.dirtyLog
-        c.mmu.zapAll = w.zapAll
-        c.mmu.invalidateRange = w.invalidateRange
-        c.mmu.invalidatePage = w.invalidatePage
-        c.mmu.audit = w.audit
-        if let points = m.exposure.perturbPoints {
-            c.perturb.swarm = false
-            c.perturb.points = points.compactMap { PerturbPointName(rawValue: $0.name) }
-            c.perturb.probability = points.isEmpty ? 0 : m.exposure.perturbProbability
-        }
-        return c
+extension CampaignConfig: MutantExposureTarget {
+    public mutating func exposeVariant(protocol protocolName: ProtocolName, mutant: MutantName) {
+        self.protocol = protocolName
+        self.mutant = mutant
     }
+    public var exposedPaging: PagingMode { get { guest.paging } set { guest.paging = newValue } }
+    public var exposedLayout: IdentificationLayout { get { identification } set { identification = newValue } }
+    public var exposedFrames: Int { guest.frames }
+    public var exposedHotFrames: Int { get { workload.hotFrames } set { workload.hotFrames = newValue } }
+    public var exposedWriteRatio: Double { get { workload.writeRatio } set { workload.writeRatio = newValue } }
+    public var exposedMMU: MMUWeights {
+        get {
+            MMUWeights.only(writeProtect: mmu.writeProtect, unprotect: mmu.unprotect, dirtyLog: mmu.dirtyLog, zapAll: mmu.zapAll,
+                            invalidateRange: mmu.invalidateRange, invalidatePage: mmu.invalidatePage, audit: mmu.audit)
+        }
+        set {
+            mmu.writeProtect = newValue.writeProtect
+            mmu.unprotect = newValue.unprotect
+            mmu.dirtyLog = newValue.dirtyLog
+            mmu.zapAll = newValue.zapAll
+            mmu.invalidateRange = newValue.invalidateRange
+            mmu.invalidatePage = newValue.invalidatePage
+            mmu.audit = newValue.audit
+        }
+    }
+    public mutating func exposePerturbation(points: [PerturbPoint], probability: Double) {
+        perturb.swarm = false
+        perturb.points = points.compactMap { PerturbPointName(rawValue: $0.name) }
+        perturb.probability = probability
+    }
+
+    /// This config with a mutant's exposing scenario (`MutantInfo.expose`).
+    func exposing(_ m: MutantInfo) -> CampaignConfig { m.expose(self) }
 }

@@ -90,8 +90,8 @@ struct OverrideOptions: ParsableArguments {
     @Option(help: "native | deterministic") var mode: ModeName?
 
     var configOverrides: ConfigOverrides {
-        // A mutant of the merged protocol implies that protocol unless told otherwise.
-        let implied = mutant.flatMap { ProtocolVariants.info($0)?.protocolName == .mmuWritable ? ProtocolName.mmuWritable : nil }
+        // A mutant that applies to one protocol only implies it unless told otherwise.
+        let implied = mutant.flatMap { ProtocolVariants.info($0).flatMap { $0.protocols.count == 1 ? $0.protocols[0] : nil } }
         return ConfigOverrides(seed: seed, duration: duration, operations: operations, vcpus: vcpus,
                                protocol: `protocol` ?? implied, mutant: mutant, mode: mode)
     }

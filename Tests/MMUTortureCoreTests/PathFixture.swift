@@ -12,8 +12,9 @@ struct PathFixture {
     var checker: ViolationSink { ViolationSink(log: log, stop: vm.global(VM.Global.stop)) }
 
     init(protocolName: ProtocolName = .vcpuID, mutant: MutantName = .none, paging: PagingMode = .tdp,
-         frames: Int = 4096, vcpus: Int = 1) {
+         frames: Int = 4096, vcpus: Int = 1, layout: IdentificationLayout = .vmx) {
         var config = VMConfig()
+        config.layout = layout
         config.frames = frames
         config.vcpus = vcpus
         config.paging = paging
@@ -23,6 +24,27 @@ struct PathFixture {
         state.initialize(to: ThreadState(depth: 64, seed: 1))
         vcpu = .allocate(capacity: 1)
         vcpu.initialize(to: VCPULocal(id: 0, identification: 1, tlbEntries: 16))
+    }
+
+    /// The invariants reported so far.
+    var reported: [Invariant] { log.records().map(\.invariant) }
+    /// The details reported so far.
+    var details: [ViolationDetail] { log.records().map(\.detail) }
+
+    /// The rmap spte of `gfn` (its first entry).
+    func spte(_ gfn: Int) -> UnsafeMutablePointer<UInt64> { vm.sptep(global: vm.rmapEntry(gfn: gfn, 0)) }
+
+    /// A guest read of `addr`, faults handled, as the vCPU loop does it.
+    func read(_ addr: Int) {
+        let gfn = vm.translate(addr)
+        vm.enterGuest(p, vcpu)
+        defer { vm.exitGuest(p, vcpu) }
+        for _ in 0..<4 {
+            if vm.guestAccess(p, vcpu, addr: addr, gfn: gfn, write: false, checker: checker).done { return }
+            vm.exitGuest(p, vcpu)
+            _ = vm.slowPageFault(p, vcpu, addr: addr, gfn: gfn, write: false, checker: checker)
+            vm.enterGuest(p, vcpu)
+        }
     }
 
     /// A guest write to `addr`, as the vCPU loop does it: in guest mode

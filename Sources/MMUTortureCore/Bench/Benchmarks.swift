@@ -201,7 +201,7 @@ public enum Benchmarks {
         on.durationNanoseconds = leg; on.perturbProbability = 0
         on.mmu = .only(writeProtect: 4, unprotect: 4, dirtyLog: 1, audit: 1)
         off = on
-        off.vm.ops.checks = false
+        off.vm.checks = false
         off.mmu.audit = 0
         let (tOn, tOff) = sideBySide(rounds: o.rounds + 1, { runRate(on, .accesses) }, { runRate(off, .accesses) })
         figures.append(BenchFigure(name: "checker_overhead", value: 1 - tOn / tOff,

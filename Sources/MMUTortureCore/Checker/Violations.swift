@@ -3,8 +3,9 @@ import Glibc
 #endif
 import URCUShim
 
-/// What exactly a checker saw (rendered into the violation's message).
-public enum ViolationDetail: UInt64, Sendable {
+/// What exactly a checker saw (rendered into the violation's message). Each
+/// detail belongs to exactly one invariant, so no call can pair the wrong two.
+public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case writeAfterProtect = 1       // a guest write landed in a protected gfn without the slow path
     case writableAfterProtect        // a W spte survived write-protect (post-scan check)
     case writableInAudit             // an audit found a W spte on a protected gfn
@@ -17,6 +18,32 @@ public enum ViolationDetail: UInt64, Sendable {
     case gfnMismatch                 // computed gfn != rmap gfn
     case obsoletePageReturned        // a lookup returned an obsolete page
     case obsoleteRoot                // a vCPU ran on an obsolete root after its reload
+    case obsoletePageInRmap          // an audit found an rmap spte in an obsolete page
+    case noFlushBeforeUnlock         // the mmu-lock was released with a W removal not yet flushed
+    case invalidSPTE                 // a spte is not one of the valid combinations
+    case hostWritableOnReadOnlyPage  // HOST_WRITABLE on a spte whose host page is read-only
+    case nxChanged                   // a leaf's NX bit differs from the one it was installed with
+    case writeToReadOnlyPage         // a guest write landed on a host page that is not writable
+    case writeToStalePage            // a guest write landed on a host page that no longer backs its gfn
+    case leafMissingFromRmap         // a present leaf of a live page is not in its gfn's rmap
+    case rmapEntryNotLeaf            // an rmap entry is not a present leaf of that gfn
+
+    /// The invariant this detail is a violation of.
+    public var invariant: Invariant {
+        switch self {
+        case .writeAfterProtect, .writableAfterProtect, .writableInAudit: return .wpSafety
+        case .poisonedShadowPage: return .rcuLifetime
+        case .freedHostPageAccess, .freedHostPageMapped, .writeToReadOnlyPage, .writeToStalePage: return .hostPage
+        case .dirtyBitLost: return .dirtyBit
+        case .dirtyLogMismatch: return .dirtyLog
+        case .staleTLB: return .tlbCoherence
+        case .gfnMismatch: return .gfnConsistency
+        case .obsoletePageReturned, .obsoleteRoot, .obsoletePageInRmap: return .obsolete
+        case .noFlushBeforeUnlock: return .flushBeforeUnlock
+        case .invalidSPTE, .hostWritableOnReadOnlyPage, .nxChanged: return .spteIntegrity
+        case .leafMissingFromRmap, .rmapEntryNotLeaf: return .rmapConsistency
+        }
+    }
 
     public var text: String {
         switch self {
@@ -26,12 +53,21 @@ public enum ViolationDetail: UInt64, Sendable {
         case .poisonedShadowPage: return "a lockless walker read a shadow page after it was freed (poison seen)"
         case .freedHostPageAccess: return "a guest access reached a host page after the host freed it"
         case .freedHostPageMapped: return "a spte maps a host page after invalidate returned it to the host"
-        case .dirtyBitLost: return "a host page written by the guest was not marked dirty before its spte was dropped"
+        case .dirtyBitLost: return "a host page written by the guest was not marked dirty before its last spte was dropped"
         case .dirtyLogMismatch: return "after the final harvest the destination copy differs from guest memory"
         case .staleTLB: return "after a flush returned, a TLB entry grants more than the current spte"
         case .gfnMismatch: return "the computed gfn of a leaf spte differs from the gfn its rmap holds it under"
         case .obsoletePageReturned: return "a shadow-page lookup returned an obsolete page"
-        case .obsoleteRoot: return "a vCPU ran on an obsolete root after handling its reload request"
+        case .obsoleteRoot: return "a vCPU accessed guest memory through an obsolete root after handling its reload request"
+        case .obsoletePageInRmap: return "an audit found an rmap spte in an obsolete shadow page"
+        case .noFlushBeforeUnlock: return "the mmu-lock was released after W was taken away from a spte, with no remote TLB flush completed since"
+        case .invalidSPTE: return "a spte is not one of the valid combinations (W without HOST_WRITABLE/MMU_WRITABLE, unknown bits, id out of range)"
+        case .hostWritableOnReadOnlyPage: return "a spte has HOST_WRITABLE but its host page is read-only"
+        case .nxChanged: return "a leaf's NX bit differs from the one the slow path installed (a lockless path changed it)"
+        case .writeToReadOnlyPage: return "a guest write landed on a host page that is not writable (KSM/COW)"
+        case .writeToStalePage: return "a guest write landed on a host page that no longer backs its gfn"
+        case .leafMissingFromRmap: return "a present leaf spte of a live shadow page is not in its gfn's rmap"
+        case .rmapEntryNotLeaf: return "an rmap entry is not a present leaf spte of that gfn"
         }
     }
 }
@@ -52,14 +88,15 @@ public struct ViolationRecord: Sendable {
 /// The first violation also raises the VM's stop flag.
 public final class ViolationLog {
     public static let capacity = 32
-    let invariant: UnsafeMutablePointer<UInt64>
+    /// Per slot: 1 once the slot's words are written.
+    let complete: UnsafeMutablePointer<UInt64>
     let words: UnsafeMutablePointer<UInt64>   // capacity * 8
     public let count: UnsafeMutablePointer<UInt64>
     public var stopOnFirst = true
 
     public init() {
-        invariant = .allocate(capacity: Self.capacity)
-        invariant.initialize(repeating: 0, count: Self.capacity)
+        complete = .allocate(capacity: Self.capacity)
+        complete.initialize(repeating: 0, count: Self.capacity)
         words = .allocate(capacity: Self.capacity * 8)
         words.initialize(repeating: 0, count: Self.capacity * 8)
         count = .allocate(capacity: 1)
@@ -67,7 +104,7 @@ public final class ViolationLog {
     }
 
     deinit {
-        invariant.deallocate(); words.deallocate(); count.deallocate()
+        complete.deallocate(); words.deallocate(); count.deallocate()
     }
 
     public var total: Int { Int(mmut_load_acquire(count)) }
@@ -77,10 +114,8 @@ public final class ViolationLog {
         let n = min(total, Self.capacity)
         return (0..<n).compactMap { i in
             let w = words + i * 8
-            let code = Int(invariant[i])
-            guard code >= 1, code <= Invariant.allCases.count else { return nil }
-            let inv = Invariant.allCases[code - 1]
-            guard let detail = ViolationDetail(rawValue: w[0]) else { return nil }
+            guard complete[i] != 0, let detail = ViolationDetail(rawValue: w[0]) else { return nil }
+            let inv = detail.invariant
             let vcpu = Int(bitPattern: UInt(w[2]))
             let gfn = Int(bitPattern: UInt(w[3]))
             return ViolationRecord(invariant: inv, detail: detail, thread: Int(w[1]), vcpu: vcpu < 0 ? nil : vcpu,
@@ -101,7 +136,7 @@ public struct ViolationSink {
 
     /// Records a violation and stops the run (cold path).
     @inline(never)
-    public func report<P: Platform>(_ p: P, _ invariant: Invariant, _ detail: ViolationDetail, vcpu: Int?, gfn: Int?,
+    public func report<P: Platform>(_ p: P, _ detail: ViolationDetail, vcpu: Int?, gfn: Int?,
                                     spteA: UInt64 = ~0, spteB: UInt64 = ~0) {
         let l = log.takeUnretainedValue()
         let slot = Int(mmut_fetch_add(l.count, 1))
@@ -116,7 +151,7 @@ public struct ViolationSink {
             w[4] = spteA
             w[5] = spteB
             w[6] = p.timestamp()
-            mmut_store_release(l.invariant + slot, UInt64(Invariant.allCases.firstIndex(of: invariant)! + 1))
+            mmut_store_release(l.complete + slot, 1)   // the slot is complete
         }
         if l.stopOnFirst { mmut_store_release(stop, 1) }
     }

@@ -27,12 +27,22 @@ public struct ProtocolOps: Sendable {
     public var obsoleteLeavesHash = true
     /// mmu-writable: write-protect of a shadowed gfn also clears MMU_WRITABLE.
     public var writeProtectClearsMMUWritable = true
+    /// write-protect flushes remote TLBs before it releases the mmu-lock.
+    public var flushAfterUnlock = false
+    /// the slow path gives a spte HOST_WRITABLE only for a writable host page.
+    public var slowPathChecksHostWritable = true
+    /// vcpu-id: the identification is as wide as the layout says (softmmu:
+    /// bits 56-62, NX kept), not the whole top byte.
+    public var identificationWidthFollowsLayout = true
+    /// zap-obsolete drops leaf sptes with `drop_spte` (rmap entry removed).
+    public var zapRemovesRmap = true
+    /// a vCPU handling an MMU reload request drops its root.
+    public var reloadDropsRoot = true
+    /// a dirty-log harvest copies the pages only after its flush.
+    public var harvestCopiesAfterFlush = true
     /// Not a mutant: `bench` switches the fast path off to measure the locked
     /// path (every write fault takes the mmu-lock).
     public var fastPathEnabled = true
-    /// Not a mutant: `bench` switches the online checks and the trace rings
-    /// off to measure what the checker costs.
-    public var checks = true
 
     public init(protocolName: ProtocolName) { self.protocolName = protocolName }
 
@@ -45,8 +55,9 @@ public struct MutantInfo: Sendable {
     public var summary: String
     /// Invariants of which at least one must fire.
     public var expectedInvariants: [Invariant]
-    /// The protocol the mutant applies to.
-    public var protocolName: ProtocolName
+    /// The protocols the mutant applies to; its exposure runs the first.
+    public var protocols: [ProtocolName]
+    public var protocolName: ProtocolName { protocols[0] }
     public var source: String
     /// The paging mode, workload and mmu-thread mix that expose it quickly.
     public var exposure: MutantExposure
@@ -66,9 +77,12 @@ public struct MutantExposure: Sendable {
     /// that need the tightest window (a delay would drain the store buffer).
     public var perturbPoints: [PerturbPoint]?
     public var perturbProbability = 0.05
+    /// The identification layout, or nil to keep the config's.
+    public var layout: IdentificationLayout?
 
     public init(paging: PagingMode = .tdp, hotFrames: Int = 16, writeRatio: Double = 0.5, mmu: MMUWeights? = nil,
-                perturbPoints: [PerturbPoint]? = nil, perturbProbability: Double = 0.05) {
+                perturbPoints: [PerturbPoint]? = nil, perturbProbability: Double = 0.05, layout: IdentificationLayout? = nil) {
+        self.layout = layout
         self.paging = paging
         self.hotFrames = hotFrames
         self.writeRatio = writeRatio
@@ -110,49 +124,81 @@ extension MMUWeights {
 public enum ProtocolVariants {
     public static let mutants: [MutantInfo] = [
         MutantInfo(name: .sharedID, summary: "every vCPU uses the same identification (seed 004's three-vCPU race)",
-                   expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   expectedInvariants: [.wpSafety], protocols: [.vcpuID], source: "seed 004",
                    exposure: .fastPathWindow,
                    apply: { $0.uniqueIdentification = false }),
         MutantInfo(name: .noFastpathMB, summary: "no barrier between setting the identification and reading the rmap flag",
-                   expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   expectedInvariants: [.wpSafety], protocols: [.vcpuID], source: "seed 004",
                    exposure: .barrierRace,
                    apply: { $0.fastPathBarrier = false }),
         MutantInfo(name: .noWPMB, summary: "no barrier between setting the rmap flag and scanning the sptes",
-                   expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   expectedInvariants: [.wpSafety], protocols: [.vcpuID], source: "seed 004",
                    exposure: .barrierRace,
                    apply: { $0.writeProtectBarrier = false }),
         MutantInfo(name: .wpIgnoresID, summary: "write-protect clears only W sptes, leaving identified ones alone",
-                   expectedInvariants: [.wpSafety], protocolName: .vcpuID, source: "seed 004",
+                   expectedInvariants: [.wpSafety], protocols: [.vcpuID], source: "seed 004",
                    exposure: .fastPathWindow,
                    apply: { $0.writeProtectClearsID = false }),
         MutantInfo(name: .skipTLBFlush, summary: "write-protect does not flush remote TLBs",
-                   expectedInvariants: [.wpSafety, .tlbCoherence], protocolName: .vcpuID, source: "seed 003",
+                   expectedInvariants: [.wpSafety, .tlbCoherence], protocols: [.vcpuID], source: "seed 003",
                    exposure: .writeProtectRace,
                    apply: { $0.writeProtectFlushes = false }),
         MutantInfo(name: .freeWithoutGrace, summary: "zapped shadow pages are freed without waiting for a grace period",
-                   expectedInvariants: [.rcuLifetime], protocolName: .vcpuID, source: "seed 000, seed 004",
+                   expectedInvariants: [.rcuLifetime], protocols: [.vcpuID], source: "seed 000, seed 004",
                    exposure: MutantExposure(hotFrames: 16, mmu: .only(dirtyLog: 2, zapAll: 4, audit: 1)),
                    apply: { $0.freeAfterGracePeriod = false }),
         MutantInfo(name: .noNotifierRetry, summary: "the slow path installs the spte without the notifier retry check",
-                   expectedInvariants: [.hostPage], protocolName: .vcpuID, source: "seed 001",
+                   expectedInvariants: [.hostPage], protocols: [.vcpuID], source: "seed 001",
                    exposure: MutantExposure(hotFrames: 16, mmu: .only(invalidateRange: 4, invalidatePage: 2, audit: 1)),
                    apply: { $0.notifierRetryCheck = false }),
-        MutantInfo(name: .nonatomicSPTEUpdate, summary: "mmu-lock paths overwrite a locklessly modifiable spte with a plain store",
-                   expectedInvariants: [.dirtyBit, .dirtyLog], protocolName: .mmuWritable, source: "seed 003",
+        MutantInfo(name: .nonatomicSPTEUpdate,
+                   summary: "mmu-lock paths read then plainly store a spte whenever the pre-fix spte_has_volatile_bits said it was not volatile (A set and (W clear or D set))",
+                   expectedInvariants: [.dirtyBit, .dirtyLog], protocols: [.mmuWritable], source: "seed 003",
                    exposure: MutantExposure(hotFrames: 8, writeRatio: 0.7, mmu: .only(dirtyLog: 8, invalidateRange: 2, invalidatePage: 2, audit: 1)),
                    apply: { $0.atomicSPTEUpdate = false }),
         MutantInfo(name: .ignoreQuadrant, summary: "the direct-page gfn computation ignores the quadrant",
-                   expectedInvariants: [.gfnConsistency, .dirtyLog], protocolName: .vcpuID, source: "seed 002",
+                   expectedInvariants: [.gfnConsistency, .dirtyLog], protocols: [.vcpuID], source: "seed 002",
                    exposure: MutantExposure(paging: .shadow32, hotFrames: 1024, mmu: .only(dirtyLog: 1, audit: 4)),
                    apply: { $0.quadrantAwareGFN = false }),
         MutantInfo(name: .obsoleteInHash, summary: "zapped obsolete pages stay on the hash and lookups may return them",
-                   expectedInvariants: [.obsolete], protocolName: .vcpuID, source: "seed 000",
+                   expectedInvariants: [.obsolete], protocols: [.vcpuID], source: "seed 000",
                    exposure: MutantExposure(hotFrames: 16, mmu: .only(zapAll: 4, audit: 1)),
                    apply: { $0.obsoleteLeavesHash = false }),
         MutantInfo(name: .mmuWritableKeep, summary: "write-protect of a shadowed gfn keeps MMU_WRITABLE",
-                   expectedInvariants: [.wpSafety], protocolName: .mmuWritable, source: "Linux 3.6 (seed 003's thread)",
+                   expectedInvariants: [.wpSafety], protocols: [.mmuWritable], source: "Linux 3.6 (seed 003's thread)",
                    exposure: .writeProtectRace,
                    apply: { $0.writeProtectClearsMMUWritable = false }),
+        MutantInfo(name: .flushAfterUnlock, summary: "write-protect flushes remote TLBs only after it released the mmu-lock",
+                   expectedInvariants: [.flushBeforeUnlock], protocols: [.vcpuID, .mmuWritable],
+                   source: "mmu_spte_update's comment; spte.h (MMU-writable cleared under the lock, flushed before unlock)",
+                   exposure: .writeProtectRace,
+                   apply: { $0.flushAfterUnlock = true }),
+        MutantInfo(name: .slowIgnoresHostWritable, summary: "the slow path sets HOST_WRITABLE without looking at the host page (maps a KSM/COW page writable)",
+                   expectedInvariants: [.spteIntegrity, .hostPage], protocols: [.vcpuID, .mmuWritable],
+                   source: "seed 001 (KSM pages); check_spte_writable_invariants",
+                   exposure: MutantExposure(hotFrames: 16, writeRatio: 0.3, mmu: .only(invalidatePage: 4, audit: 2)),
+                   apply: { $0.slowPathChecksHostWritable = false }),
+        MutantInfo(name: .idClobbersNX, summary: "softmmu layout: the identification is stored as a whole top byte, clobbering NX (bit 63)",
+                   expectedInvariants: [.spteIntegrity], protocols: [.vcpuID],
+                   source: "seed 004 (127 ids on softmmu: bit 63 is NX)",
+                   exposure: MutantExposure(hotFrames: 16, mmu: .only(writeProtect: 2, unprotect: 2, dirtyLog: 2, audit: 2),
+                                            layout: .softmmu),
+                   apply: { $0.identificationWidthFollowsLayout = false }),
+        MutantInfo(name: .zapKeepsRmap, summary: "zap-obsolete clears leaf sptes without removing them from their rmaps (mmu_spte_clear_no_track for drop_spte)",
+                   expectedInvariants: [.rmapConsistency], protocols: [.vcpuID, .mmuWritable],
+                   source: "seed 000; mmu_audit.c inspect_spte_has_rmap",
+                   exposure: MutantExposure(hotFrames: 16, mmu: .only(zapAll: 4, audit: 2)),
+                   apply: { $0.zapRemovesRmap = false }),
+        MutantInfo(name: .reloadKeepsRoot, summary: "a vCPU handles the MMU reload request by flushing its TLB but keeps its (obsolete) root",
+                   expectedInvariants: [.obsolete], protocols: [.vcpuID, .mmuWritable],
+                   source: "seed 000 (kvm_reload_remote_mmus, kvm_mmu_unload)",
+                   exposure: MutantExposure(hotFrames: 16, mmu: .only(zapAll: 4, audit: 1)),
+                   apply: { $0.reloadDropsRoot = false }),
+        MutantInfo(name: .harvestCopyBeforeFlush, summary: "the dirty-log harvest copies the pages before its TLB flush",
+                   expectedInvariants: [.dirtyLog], protocols: [.vcpuID, .mmuWritable],
+                   source: "kvm_vm_ioctl_get_dirty_log (flush before the bitmap is returned)",
+                   exposure: MutantExposure(hotFrames: 4, writeRatio: 0.8, mmu: .only(dirtyLog: 4)),
+                   apply: { $0.harvestCopiesAfterFlush = false }),
     ]
 
     public static func info(_ name: MutantName) -> MutantInfo? { mutants.first { $0.name == name } }
@@ -163,16 +209,4 @@ public enum ProtocolVariants {
         if let m = info(mutant) { m.apply(&ops) }
         return ops
     }
-}
-
-/// The invariants of PROTOCOL.md 3.
-public enum Invariant: String, CaseIterable, Codable, Sendable {
-    case wpSafety = "wp-safety"
-    case dirtyLog = "dirty-log"
-    case rcuLifetime = "rcu-lifetime"
-    case hostPage = "host-page"
-    case dirtyBit = "dirty-bit"
-    case tlbCoherence = "tlb-coherence"
-    case gfnConsistency = "gfn-consistency"
-    case obsolete = "obsolete"
 }

@@ -51,8 +51,9 @@ public struct SPTE: Equatable, Hashable, CustomStringConvertible, Sendable {
 
     /// A leaf mapping `pfn`.
     @inline(__always)
-    public static func leaf(pfn: UInt64, writable: Bool, hostWritable: Bool, mmuWritable: Bool = false) -> SPTE {
+    public static func leaf(pfn: UInt64, writable: Bool, hostWritable: Bool, mmuWritable: Bool = false, nx: Bool = false) -> SPTE {
         var r = presentMask | leafMask | (pfn << pfnShift)
+        if nx { r |= nxMask }
         if writable { r |= writableMask }
         if hostWritable { r |= hostWritableMask }
         if mmuWritable { r |= mmuWritableMask }
@@ -99,6 +100,7 @@ public struct SPTE: Equatable, Hashable, CustomStringConvertible, Sendable {
         if s.isDirty { bits.append("D") }
         if s.isHostWritable { bits.append("HW") }
         if s.isMMUWritable { bits.append("MW") }
+        if layout == .softmmu && raw & nxMask != 0 { bits.append("NX") }
         if s.isLeaf { bits.append("pfn=\(s.pfn)") } else { bits.append("child=\(s.childIndex)") }
         let id = layout.identification(of: raw)
         if id != 0 { bits.append("id=\(id)") }
@@ -152,5 +154,17 @@ extension SPTE {
         let known = Self.presentMask | Self.writableMask | Self.accessedMask | Self.dirtyMask | Self.leafMask
             | Self.hostWritableMask | Self.mmuWritableMask | Self.pfnMask | layout.idMask | Self.nxMask
         return raw & ~known == 0
+    }
+}
+
+/// What a protocol allows in a spte beyond the common table
+/// (spte-integrity): decided by the protocol's name, never by a variant.
+public struct SPTERules: Sendable {
+    /// W only together with MMU_WRITABLE (the merged protocol: W is set
+    /// locklessly only on MMU-writable sptes, and write-protect clears both).
+    public var writableNeedsMMUWritable: Bool
+
+    public init(_ protocolName: ProtocolName) {
+        writableNeedsMMUWritable = protocolName == .mmuWritable
     }
 }

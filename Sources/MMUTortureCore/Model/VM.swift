@@ -15,6 +15,9 @@ public struct VMConfig: Sendable {
     public var traceDepth: Int = 64
     /// Software TLB entries per vCPU (direct-mapped, power of two).
     public var tlbEntries: Int = 16
+    /// The online checks and trace rings (`bench` switches them off to
+    /// measure what the checker costs; audits still run).
+    public var checks = true
     public init() {}
 }
 
@@ -28,6 +31,10 @@ public struct VM {
     public let vcpuCount: Int
     public let layout: IdentificationLayout
     public let ops: ProtocolOps
+    /// The protocol's valid spte states (spte-integrity), from its name only.
+    public let spteRules: SPTERules
+    /// `config.checks`.
+    @inline(__always) public var checks: Bool { config.checks }
 
     // Shadow pages.
     public let pageCount: Int
@@ -92,6 +99,8 @@ public struct VM {
         public static let mmuEvent = 36
         /// The event number at which the last completed flush started.
         public static let lastFlushStart = 40
+        /// The event number of the last W removal (flush-before-unlock).
+        public static let lastWClear = 44
         /// Where the host allocator looks for a free pfn next (FIFO-ish
         /// reuse, so a freed page is not handed out again at once).
         public static let hostAllocCursor = 37
@@ -167,6 +176,7 @@ public final class VMStorage {
         var hashBuckets = 64
         while hashBuckets < pageCount { hashBuckets <<= 1 }
         vm = VM(config: config, frames: frames, vcpuCount: config.vcpus, layout: config.layout, ops: config.ops,
+                spteRules: SPTERules(config.ops.protocolName),
                 pageCount: pageCount,
                 sptes: words(pageCount * 512, SPHeader.poisonSPTE),
                 headers: words(pageCount * SPHeader.words),

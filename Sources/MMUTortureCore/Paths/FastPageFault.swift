@@ -96,11 +96,14 @@ extension VM {
                                             page: Int, index: Int, gfn: Int, checker: ViolationSink) -> FastPathOutcome? {
         let spte = p.load(sp)
         if let o = fastPathPrecheck(p, spte: spte, gfn: gfn, modifiable: spte & SPTE.hostWritableMask != 0) { return o }
-        let clean = layout.withoutIdentification(spte)
-        let marked = layout.marked(spte, id: v.pointee.identification)
+        // softmmu: bits 56-62 only, NX (bit 63) kept; mutant id-clobbers-nx
+        // uses the whole byte.
+        let ids = ops.identificationWidthFollowsLayout ? layout : .vmx
+        let clean = ids.withoutIdentification(spte)
+        let marked = ids.marked(spte, id: v.pointee.identification)
         // A plain one-byte store: it leaves the low bits, where "hardware"
         // sets A/D, alone ("only set the last bit[e] of spte", seed 004).
-        p.storeTopByte(sp, layout.topByte(marked))
+        p.storeTopByte(sp, ids.topByte(marked))
         p.trace(.fastSetID, gfn: gfn, spte, marked)
         p.perturb(.afterSetID)
         // Without it the byte store can sit in the store buffer while the

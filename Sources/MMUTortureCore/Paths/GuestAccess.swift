@@ -43,7 +43,12 @@ extension VM {
     @inline(never)
     func handleRequestsSlow<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, _ req: UInt64) {
         let reqp = vcpuWord(v.pointee.id, VCPUWord.requests)
-        if req & VM.requestMMUReload != 0 { dropRoot(p, v, gfn: -1) }
+        if req & VM.requestMMUReload != 0 {
+            // obsolete: the checker's record of the generation this vCPU
+            // reloaded at (kvm_mmu_reload drops the root).
+            v.pointee.reloadGen = validGen(p)
+            if ops.reloadDropsRoot { dropRoot(p, v, gfn: -1) } else { v.pointee.flushTLB() }
+        }
         if req & VM.requestTLBFlush != 0 {
             v.pointee.flushTLB()
             p.count(.flushRequestsHandled)
@@ -55,6 +60,7 @@ extension VM {
     /// `kvm_mmu_reload`: drop the root (and the TLB with it); the next fault's
     /// slow path finds or builds a root of the current generation.
     func dropRoot<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, gfn: Int) {
+        v.pointee.reloadGen = validGen(p)
         v.pointee.root = 0
         v.pointee.flushTLB()
         p.count(.rootReloads)
@@ -71,10 +77,7 @@ extension VM {
         while level > 1 {
             let idx = (addr >> ((level &- 1) &* 9)) & 511
             let spte = p.load(sptep(page: page, index: idx))
-            if p.load(header(page, SPHeader.magic)) != SPHeader.liveMagic {
-                checker.report(p, .rcuLifetime, .poisonedShadowPage, vcpu: vcpu, gfn: addr, spteA: spte, spteB: UInt64(page))
-                return nil
-            }
+            if !checkPageLive(p, page: page, vcpu: vcpu, gfn: addr, spte: spte, checker: checker) { return nil }
             if spte & SPTE.presentMask == 0 { return nil }
             page = SPTE(raw: spte).childIndex
             level &-= 1
@@ -94,26 +97,14 @@ extension VM {
         if v.pointee.tlbTag[slot] == UInt64(addr &+ 1) && (!write || v.pointee.tlbWritable[slot]) {
             pfn = v.pointee.tlbPFN[slot]
             p.count(.tlbHits)
-            if write && ops.checks {
-                // tlb-coherence: an entry filled before an mmu-lock path took
-                // W away must be gone once a flush that started after that
-                // has completed (this vCPU acknowledged it between accesses,
-                // or honoured it when it last entered guest mode).
-                let cleared = p.load(wClearEvent + gfn)
-                if v.pointee.tlbFillEvent[slot] < cleared && p.load(global(Global.lastFlushStart)) > cleared {
-                    checker.report(p, .tlbCoherence, .staleTLB, vcpu: v.pointee.id, gfn: gfn,
-                                   spteA: p.load(sptesForReport(gfn: gfn)))
-                }
-            }
+            if write && checks { checkTLBEntryCurrent(p, v, slot: slot, gfn: gfn, checker: checker) }
         } else {
             p.count(.tlbMisses)
             let root = v.pointee.root
             if root == 0 { return AccessResult(done: false, spte: 0) }
-            // The gfn's last W-clear event, read before the spte: a later
-            // clear has a larger number (events are numbered globally). Per
-            // gfn rather than the global counter, so the walk does not touch
-            // a line every mmu-lock path writes.
-            let fillEvent = ops.checks ? p.load(wClearEvent + gfn) : 0
+            if checks { checkRootCurrent(p, v, root: root, gfn: gfn, checker: checker) }
+            // tlb-coherence: the gfn's last W-removal number, read before the spte.
+            let fillEvent = tlbFillSnapshot(p, gfn: gfn)
             guard let (page, index) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id, checker: checker) else {
                 return AccessResult(done: false, spte: 0)
             }
@@ -130,8 +121,7 @@ extension VM {
                 if r.exchanged { spte |= need; break }
                 spte = r.original
             }
-            if p.load(header(page, SPHeader.magic)) != SPHeader.liveMagic {
-                checker.report(p, .rcuLifetime, .poisonedShadowPage, vcpu: v.pointee.id, gfn: gfn, spteA: spte, spteB: UInt64(page))
+            if !checkPageLive(p, page: page, vcpu: v.pointee.id, gfn: gfn, spte: spte, checker: checker) {
                 return AccessResult(done: false, spte: 0)
             }
             pfn = SPTE(raw: spte).pfn
@@ -145,10 +135,7 @@ extension VM {
             p.trace(.accessFill, gfn: gfn, spte)
         }
         let pfnIndex = Int(truncatingIfNeeded: pfn)
-        // host-page: no guest access reaches a page the host freed.
-        if ops.checks && p.load(pfnState + pfnIndex) & VM.pfnFreed != 0 {
-            checker.report(p, .hostPage, .freedHostPageAccess, vcpu: v.pointee.id, gfn: gfn)
-        }
+        if checks { checkGuestAccessPage(p, vcpu: v.pointee.id, gfn: gfn, pfn: pfnIndex, write: write, checker: checker) }
         p.count(.accesses)
         if write {
             v.pointee.writeSeq &+= 1
@@ -156,14 +143,7 @@ extension VM {
             p.store(pfnData + pfnIndex, value)
             if p.load(pfnWritten + pfnIndex) == 0 { p.store(pfnWritten + pfnIndex, 1) }
             p.count(.writes)
-            // wp-safety: once write-protect(gfn) returned, no guest write may
-            // land until unprotect. Sound: the write happens in guest mode, so
-            // write-protect's flush could not have completed after this
-            // access began without this vCPU's acknowledgement.
-            if ops.checks && p.load(protection + gfn) == Protection.protected {
-                p.trace(.guestWrite, gfn: gfn, pfn, value)
-                checker.report(p, .wpSafety, .writeAfterProtect, vcpu: v.pointee.id, gfn: gfn, spteA: p.load(sptesForReport(gfn: gfn)))
-            }
+            if checks { checkWriteNotProtected(p, vcpu: v.pointee.id, gfn: gfn, pfn: pfnIndex, value: value, checker: checker) }
         } else {
             _ = p.load(pfnData + pfnIndex)
             p.count(.reads)

@@ -16,9 +16,7 @@ extension VM {
     /// would keep stale data.
     func freeHostPage<P: Platform>(_ p: P, pfn: Int, checker: ViolationSink) {
         let gfn = Int(pfnGFN[pfn])
-        if p.load(pfnWritten + pfn) != 0 && p.load(pfnDirty + pfn) == 0 {
-            checker.report(p, .dirtyBit, .dirtyBitLost, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
-        }
+        if checks { checkFreedPageDirty(p, pfn: pfn, gfn: gfn, checker: checker) }
         if p.load(pfnDirty + pfn) != 0 {
             p.store(swap + gfn, p.load(pfnData + pfn))
         }

@@ -11,14 +11,14 @@ extension VM {
         var flush = false
         for gfn in range where zapGFN(p, gfn: gfn, checker: checker) { flush = true }
         if flush { flushRemoteTLBs(p, gfn: firstGFN) }
-        p.unlock(mmuLock)
+        unlockMMU(p, checker: checker)
 
         p.perturb(.notifierWindow)
         // The host unmaps the pages and drops its references: the last
         // reference frees a page (written back to swap if dirty, poisoned).
         p.lock(mmuLock)
         for gfn in range { hostUnmap(p, gfn: gfn, checker: checker) }
-        p.unlock(mmuLock)
+        unlockMMU(p, checker: checker)
 
         // invalidate_range_end: seq++, write barrier (stores are ordered on
         // x86), count--.
@@ -26,7 +26,7 @@ extension VM {
         _ = p.fetchAdd(global(Global.notifierSeq), 1)
         _ = p.fetchAdd(global(Global.notifierCount), UInt64.max)
         p.trace(.invalidateEnd, gfn: firstGFN)
-        p.unlock(mmuLock)
+        unlockMMU(p, checker: checker)
     }
 
     /// `invalidate_page`: the one-page form; the sequence is bumped under the
@@ -41,6 +41,6 @@ extension VM {
         hostUnmap(p, gfn: gfn, checker: checker)
         if sharedAfter { hostFaultIn(p, gfn: gfn, readOnly: true) }
         p.trace(.invalidateEnd, gfn: gfn)
-        p.unlock(mmuLock)
+        unlockMMU(p, checker: checker)
     }
 }

@@ -47,7 +47,7 @@ extension VM {
     /// mapping (`invalidate_page`), bumping mmu_notifier_seq.
     func gfnToPFN<P: Platform>(_ p: P, gfn: Int, write: Bool, checker: ViolationSink) -> Int? {
         p.lock(mmuLock)
-        defer { p.unlock(mmuLock) }
+        defer { unlockMMU(p, checker: checker) }
         if p.load(hostPT + gfn) == 0 && !hostFaultIn(p, gfn: gfn) { return nil }
         var pfn = Int(p.load(hostPT + gfn) - 1)
         if write && p.load(pfnState + pfn) & VM.pfnHostWritable == 0 {
@@ -72,9 +72,14 @@ extension VM {
         let seq = p.load(global(Global.notifierSeq))
         guard let pfn = gfnToPFN(p, gfn: gfn, write: write, checker: checker) else { return .outOfPages }
         p.lock(mmuLock)
+        // Taking W away from a present spte needs a remote TLB flush before
+        // the mmu-lock is dropped (`mmu_spte_update` returns "flush"):
+        // another vCPU's TLB may cache the W its fast path just set.
+        var needFlush = false
         defer {
             putPage(p, pfn: pfn, checker: checker)   // kvm_release_pfn
-            p.unlock(mmuLock)
+            if needFlush { flushRemoteTLBs(p, gfn: gfn) }
+            unlockMMU(p, checker: checker)
         }
         if ops.notifierRetryCheck {
             // mmu_notifier_retry: an invalidation started or completed since
@@ -96,6 +101,7 @@ extension VM {
         if v.pointee.root == 0 || isObsolete(p, page: v.pointee.root - 1) {
             let key = pageKey(level: 4, addr: addr)
             guard let root = getPage(p, gfn: key.gfn, role: key.role, checker: checker) else { return .outOfPages }
+            checkLookupCurrent(p, page: root, gfn: key.gfn, checker: checker)
             v.pointee.root = root + 1
             v.pointee.flushTLB()
         }
@@ -111,6 +117,7 @@ extension VM {
             } else {
                 let key = pageKey(level: level - 1, addr: addr)
                 guard let child = getPage(p, gfn: key.gfn, role: key.role, checker: checker) else { return .outOfPages }
+                checkLookupCurrent(p, page: child, gfn: key.gfn, checker: checker)
                 header(child, SPHeader.parent).pointee = UInt64(page * 512 + idx + 1)
                 p.store(sp, SPTE.nonLeaf(child: child).raw)
                 page = child
@@ -120,7 +127,9 @@ extension VM {
         let index = addr & 511
         let sp = sptep(page: page, index: index)
         let protected = p.load(rmapFlags + gfn) & VM.pteListWriteProtect != 0
-        let hostWritable = p.load(pfnState + pfn) & VM.pfnHostWritable != 0
+        // HOST_WRITABLE only for a writable host page (mutant
+        // slow-ignores-host-writable maps a KSM/COW page writable).
+        let hostWritable = !ops.slowPathChecksHostWritable || p.load(pfnState + pfn) & VM.pfnHostWritable != 0
         let old = p.load(sp)
         if write && protected {
             // Emulate the write under the mmu-lock (kvm_write_guest): the host
@@ -133,19 +142,25 @@ extension VM {
             p.trace(.slowEmulate, gfn: gfn, UInt64(pfn))
             if old & SPTE.presentMask == 0 {
                 installLeaf(p, sp: sp, page: page, index: index, gfn: gfn,
-                            new: SPTE.leaf(pfn: UInt64(pfn), writable: false, hostWritable: hostWritable).raw)
+                            new: SPTE.leaf(pfn: UInt64(pfn), writable: false, hostWritable: hostWritable,
+                                           nx: installsNX(gfn: gfn)).raw)
             }
             return .emulated
         }
         let writable = write && hostWritable && !protected
         let mmuWritable = !ops.isVCPUID && hostWritable && !protected
-        var new = SPTE.leaf(pfn: UInt64(pfn), writable: writable, hostWritable: hostWritable, mmuWritable: mmuWritable).raw
+        let new = SPTE.leaf(pfn: UInt64(pfn), writable: writable, hostWritable: hostWritable, mmuWritable: mmuWritable,
+                            nx: installsNX(gfn: gfn)).raw
         if old & SPTE.presentMask != 0 && SPTE(raw: old).pfn == UInt64(pfn) {
-            // Upgrade in place: keep A/D, and W if the fast path set it.
-            new |= old & (SPTE.accessedMask | SPTE.dirtyMask | SPTE.writableMask)
-            updateSPTE(p, sp: sp, gfn: gfn, new: new)
+            // Upgrade in place: keep A/D, and keep W (a fast path may set it
+            // at any moment, also after `old` was read) where W is allowed.
+            let (was, now) = updateSPTE(p, sp: sp, gfn: gfn, new: new, keepWritable: hostWritable && !protected,
+                                             checker: checker)
+            if was & SPTE.writableMask != 0 && now & SPTE.writableMask == 0 { needFlush = true }
         } else {
-            if old & SPTE.presentMask != 0 { dropSPTE(p, sp: sp, gfn: gfn) }
+            if old & SPTE.presentMask != 0, dropSPTE(p, sp: sp, gfn: gfn, checker: checker) & SPTE.writableMask != 0 {
+                needFlush = true
+            }
             installLeaf(p, sp: sp, page: page, index: index, gfn: gfn, new: new)
         }
         if writable { markPageDirty(p, gfn: gfn) }
@@ -166,42 +181,57 @@ extension VM {
         rmapAdd(gfn: gfn, spte: sp - sptes)
     }
 
-    /// `mmu_spte_update`: an update of a present spte under the mmu-lock.
-    /// A spte that can change locklessly (the fast path may set W, hardware
-    /// may set A/D) is updated atomically so that nothing is lost (seed 003:
-    /// `spte_has_volatile_bits`); the mutant `nonatomic-spte-update` reads,
-    /// then stores. Returns the old value.
-    @discardableResult
-    func updateSPTE<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, gfn: Int, new: UInt64) -> UInt64 {
-        if ops.atomicSPTEUpdate {
-            var old = p.load(sp)
-            while true {
-                let merged = new | (old & (SPTE.accessedMask | SPTE.dirtyMask))
-                let r = p.compareExchange(sp, expected: old, desired: merged)
-                if r.exchanged { break }
-                old = r.original
+    /// `mmu_spte_update`: an update of a present spte under the mmu-lock,
+    /// keeping A/D (and W when `keepWritable`). A spte that can change
+    /// locklessly (the fast path may set W, hardware may set A/D) is updated
+    /// atomically so that nothing is lost (seed 003: `spte_has_volatile_bits`).
+    /// Returns the old and the new value: W gone means the caller flushes
+    /// remote TLBs before it drops the mmu-lock.
+    func updateSPTE<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, gfn: Int, new: UInt64,
+                                 keepWritable: Bool, checker: ViolationSink) -> (old: UInt64, new: UInt64) {
+        let keep = SPTE.accessedMask | SPTE.dirtyMask | (keepWritable ? SPTE.writableMask : 0)
+        var old = p.load(sp)
+        var merged = new | (old & keep)
+        while true {
+            if updatesPlainly(old) {
+                p.store(sp, merged)       // the mutant's read-then-store
+                break
             }
-            noteWriteAccessRemoved(p, gfn: gfn, old: old, new: new)
-            return old
-        } else {
-            let old = p.load(sp)
-            p.store(sp, new | (old & (SPTE.accessedMask | SPTE.dirtyMask)))
-            noteWriteAccessRemoved(p, gfn: gfn, old: old, new: new)
-            return old
+            let r = p.compareExchange(sp, expected: old, desired: merged)
+            if r.exchanged { break }
+            old = r.original
+            merged = new | (old & keep)
         }
+        noteWriteAccessRemoved(p, gfn: gfn, old: old, new: merged)
+        checkDirtyBitKept(p, gfn: gfn, pfn: Int(SPTE(raw: old).pfn), checker: checker)
+        return (old, merged)
+    }
+
+    /// Whether an mmu-lock update of `spte` may be a plain read-then-store.
+    /// Never in the correct protocols: any spte a lockless path may change is
+    /// updated atomically. Mutant `nonatomic-spte-update` restores seed 003's
+    /// pre-fix `spte_has_volatile_bits`, which called a spte not volatile
+    /// when A was set and (W clear or D set): it forgot that the fast path
+    /// can make a read-only spte writable, after which hardware sets D.
+    @inline(__always)
+    func updatesPlainly(_ spte: UInt64) -> Bool {
+        if ops.atomicSPTEUpdate { return false }
+        return spte & SPTE.accessedMask != 0 && (spte & SPTE.writableMask == 0 || spte & SPTE.dirtyMask != 0)
     }
 
     /// Takes `mask` (W, and maybe MMU_WRITABLE or the identification) away
     /// from a spte under the mmu-lock, atomically (a cmpxchg loop, so the
     /// fast path's and hardware's concurrent changes are neither lost nor
     /// overwritten). Returns the old value, or nil if nothing was set.
-    func clearSPTEBits<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, gfn: Int, mask: UInt64) -> UInt64? {
+    func clearSPTEBits<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, gfn: Int, mask: UInt64,
+                                    checker: ViolationSink) -> UInt64? {
         var spte = p.load(sp)
         while true {
             if spte & SPTE.presentMask == 0 || spte & mask == 0 { return nil }
-            if !ops.atomicSPTEUpdate {
+            if updatesPlainly(spte) {
                 p.store(sp, spte & ~mask)     // the mutant's read-then-store
                 noteWriteAccessRemoved(p, gfn: gfn, old: spte, new: spte & ~mask)
+                checkDirtyBitKept(p, gfn: gfn, pfn: Int(SPTE(raw: spte).pfn), checker: checker)
                 return spte
             }
             let r = p.compareExchange(sp, expected: spte, desired: spte & ~mask)
@@ -214,34 +244,27 @@ extension VM {
     }
 
     /// `drop_spte` / `mmu_spte_clear_track_bits`: zap a leaf, carry D into
-    /// the host page's dirty state, remove it from the rmap.
-    func dropSPTE<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, gfn: Int) {
-        let old: UInt64
-        if ops.atomicSPTEUpdate {
-            old = p.exchange(sp, 0)
-        } else {
-            old = p.load(sp)
+    /// the host page's dirty state, remove it from the rmap. Returns the old
+    /// value (W in it: the caller flushes before it drops the mmu-lock).
+    @discardableResult
+    func dropSPTE<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, gfn: Int, checker: ViolationSink,
+                               removeRmap: Bool = true) -> UInt64 {
+        var old = p.load(sp)
+        if updatesPlainly(old) {
             p.store(sp, 0)
+        } else {
+            old = p.exchange(sp, 0)
         }
+        if removeRmap { rmapRemove(gfn: gfn, spte: sp - sptes) }
         if old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 {
             let pfn = Int(SPTE(raw: old).pfn)
             if old & SPTE.dirtyMask != 0 {
                 p.store(pfnDirty + pfn, 1)   // kvm_set_pfn_dirty
             }
             noteWriteAccessRemoved(p, gfn: gfn, old: old, new: 0)
+            checkDirtyBitKept(p, gfn: gfn, pfn: pfn, checker: checker)
         }
-        rmapRemove(gfn: gfn, spte: sp - sptes)
-    }
-
-    /// tlb-coherence bookkeeping: an mmu-lock path took W away from a spte of
-    /// `gfn` (or dropped it). Caller holds the mmu-lock.
-    @inline(__always)
-    func noteWriteAccessRemoved<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64) {
-        if old & SPTE.writableMask != 0 && new & SPTE.writableMask == 0 {
-            let e = p.load(global(Global.mmuEvent)) + 1
-            p.store(global(Global.mmuEvent), e)
-            p.store(wClearEvent + gfn, e)
-        }
+        return old
     }
 
     /// Zaps every spte of `gfn` (its rmap), carrying D. Caller holds the lock.
@@ -250,7 +273,7 @@ extension VM {
     func zapGFN<P: Platform>(_ p: P, gfn: Int, checker: ViolationSink) -> Bool {
         var any = false
         while rmapCountOf(gfn: gfn) > 0 {
-            dropSPTE(p, sp: sptep(global: rmapEntry(gfn: gfn, 0)), gfn: gfn)
+            dropSPTE(p, sp: sptep(global: rmapEntry(gfn: gfn, 0)), gfn: gfn, checker: checker)
             any = true
         }
         return any

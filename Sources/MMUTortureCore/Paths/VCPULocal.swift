@@ -9,6 +9,9 @@ public struct VCPULocal {
     /// The identification this vCPU stores in sptes (vcpu-id), 0 = the vCPU
     /// is past the layout's limit and never takes the fast path.
     public let identification: UInt64
+    /// The checker's record (obsolete): `mmu_valid_gen` when this vCPU last
+    /// handled a reload request; it must not walk an older root after it.
+    public var reloadGen: UInt64 = 0
     /// Sequence number of this vCPU's guest writes (values identify vCPU and seq).
     public var writeSeq: UInt64 = 0
     // The software TLB: direct-mapped, `tlbMask + 1` entries.

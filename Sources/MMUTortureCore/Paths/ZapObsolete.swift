@@ -20,7 +20,7 @@ extension VM {
             let page = Int(cursor - 1)
             cursor = header(page, SPHeader.activeNext).pointee
             if p.load(header(page, SPHeader.validGen)) == gen { keep.append(page); continue }
-            prepareZapObsoletePage(p, page: page)
+            prepareZapObsoletePage(p, page: page, checker: checker)
             invalid.append(page)
         }
         // The active list keeps only current pages.
@@ -34,7 +34,7 @@ extension VM {
         // kvm_mmu_commit_zap_page: smp_mb, then flush, with the reload request.
         p.fullBarrier()
         flushRemoteTLBs(p, gfn: -1, extraRequest: VM.requestMMUReload)
-        p.unlock(mmuLock)
+        unlockMMU(p, checker: checker)
 
         p.perturb(.beforeFree)
         if ops.freeAfterGracePeriod {
@@ -43,11 +43,11 @@ extension VM {
         }
         p.lock(mmuLock)
         for page in invalid { freeShadowPage(p, page: page) }
-        p.unlock(mmuLock)
+        unlockMMU(p, checker: checker)
     }
 
     /// `kvm_mmu_prepare_zap_obsolete_page`. Caller holds the mmu-lock.
-    func prepareZapObsoletePage<P: Platform>(_ p: P, page: Int) {
+    func prepareZapObsoletePage<P: Platform>(_ p: P, page: Int, checker: ViolationSink) {
         if ops.obsoleteLeavesHash {
             unhash(page: page)   // hlist_del_init: lookups can never find it
         }
@@ -64,7 +64,9 @@ extension VM {
                 let spte = p.load(sp)
                 if spte & SPTE.presentMask != 0 {
                     let gfn = Int(rmapGFN(page: page, index: i))
-                    dropSPTE(p, sp: sp, gfn: gfn)
+                    // drop_spte; mutant zap-keeps-rmap clears the spte the
+                    // way mmu_spte_clear_no_track does, leaving its rmap entry.
+                    dropSPTE(p, sp: sp, gfn: gfn, checker: checker, removeRmap: ops.zapRemovesRmap)
                 }
             }
         } else {

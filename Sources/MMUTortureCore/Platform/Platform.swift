@@ -53,6 +53,22 @@ public protocol Platform {
     func perturb(_ point: PerturbPoint)
     /// A timestamp that orders this thread's trace events against the others'.
     func timestamp() -> UInt64
+
+    // MARK: the checker
+    /// A load for the checker's audits: what `load` returns, but never a
+    /// scheduling point (the simulator reads through the thread's own store
+    /// buffer without a step), so an audit does not change the schedule.
+    func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64
+    /// Whether a full audit runs at the end of every mmu-lock critical
+    /// section (the deterministic mode: simulated threads can afford it).
+    var auditsEveryCriticalSection: Bool { get }
+}
+
+extension Platform {
+    @inline(__always)
+    public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { load(p) }
+    @inline(__always)
+    public var auditsEveryCriticalSection: Bool { false }
 }
 
 extension Platform {

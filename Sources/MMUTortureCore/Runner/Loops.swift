@@ -102,6 +102,7 @@ extension VM {
         // The gfns this thread protected, most recent last.
         let capacity = max(1, min(32, hot / 2))
         var auditCursor = 0
+        var pageCursor = 0
         var protected: [Int] = []
         protected.reserveCapacity(capacity)
         while p.load(stop) == 0 && keepRunning() {
@@ -140,10 +141,11 @@ extension VM {
                     unprotect(p, gfn: protected.remove(at: i))
                 }
             case .audit:
-                // 64 gfns at a time, round robin, plus the hot set.
-                audit(p, gfns: auditCursor..<(auditCursor + 64), checker: checker)
+                // 64 gfns and 2 shadow pages at a time, round robin, plus the hot set.
+                audit(p, gfns: auditCursor..<(auditCursor + 64), pages: pageCursor..<(pageCursor + 2), checker: checker)
                 audit(p, gfns: 0..<min(hot, 64), checker: checker)
                 auditCursor = auditCursor + 64 >= frames ? 0 : auditCursor + 64
+                pageCursor = pageCursor + 2 >= pageCount ? 0 : pageCursor + 2
             }
             p.quiescentState()
             p.state.pointee.heartbeat &+= 1

@@ -43,7 +43,7 @@ public enum NativeRunner {
             states.advanced(by: t).initialize(to: ThreadState(depth: params.vm.traceDepth,
                                                               seed: deriveSeed(params.seed, purpose, index),
                                                               perturbSeed: deriveSeed(params.seed, .perturbation, t)))
-            states[t].tracing = params.vm.ops.checks
+            states[t].tracing = params.vm.checks
         }
         let active = params.activePerturbPoints()
         let perturb = PerturbSettings(activePoints: active, probability: params.perturbProbability,
@@ -113,7 +113,7 @@ public enum NativeRunner {
                 }
             }
             if stalled != nil { break }
-            if params.vm.ops.checks && params.auditIntervalNanoseconds > 0 && now - lastAudit >= params.auditIntervalNanoseconds {
+            if params.vm.checks && params.auditIntervalNanoseconds > 0 && now - lastAudit >= params.auditIntervalNanoseconds {
                 lastAudit = now
                 vm.audit(mainPlatform, checker: checker)
             }

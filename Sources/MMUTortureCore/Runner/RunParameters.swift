@@ -29,23 +29,6 @@ public struct RunParameters: Sendable {
 
     public init() {}
 
-    /// These parameters with a mutant's exposing scenario (the same
-    /// adjustments `run --mutant` makes to the built-in campaign).
-    public func exposing(_ m: MutantInfo) -> RunParameters {
-        var p = self
-        p.vm.ops = ProtocolVariants.ops(m.protocolName, mutant: m.name)
-        p.vm.paging = m.exposure.paging
-        p.workload.hotFrames = min(m.exposure.hotFrames, p.vm.frames)
-        p.workload.writeRatio = m.exposure.writeRatio
-        p.mmu = m.exposure.mmu
-        if let points = m.exposure.perturbPoints {
-            p.perturbSwarm = false
-            p.perturbPoints = points
-            p.perturbProbability = points.isEmpty ? 0 : m.exposure.perturbProbability
-        }
-        return p
-    }
-
     /// The perturbation points active in this run: with swarm testing each
     /// configured point is switched on or off by the seed (FoundationDB's
     /// BUGGIFY); at least one stays on when any is configured.

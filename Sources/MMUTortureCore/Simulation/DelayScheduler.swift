@@ -224,6 +224,8 @@ struct HookedPlatform: Platform {
         ops.pointee = (ops.pointee >> 40) << 40 | (min(spins &+ 1, HookedPlatform.fieldMask) << 20)
     }
     @inline(__always) func timestamp() -> UInt64 { base.timestamp() }
+    @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
+    @inline(__always) var auditsEveryCriticalSection: Bool { base.auditsEveryCriticalSection }
 
     @inline(__always)
     func perturb(_ point: PerturbPoint) {

@@ -619,12 +619,13 @@ final class SimHarness {
         s.pointee.ring.next = 0
         s.pointee.heartbeat = 0
         s.pointee.activity = 0
-        s.pointee.tracing = vmConfig.ops.checks
+        s.pointee.tracing = vmConfig.checks
     }
 
     func resetLocal(_ i: Int) {
         let v = locals + i
         v.pointee.root = 0
+        v.pointee.reloadGen = 0
         v.pointee.writeSeq = 0
         for k in 0...v.pointee.tlbMask {
             v.pointee.tlbTag[k] = 0

@@ -68,6 +68,9 @@ public final class SimExecutor {
         public var recordSteps: Bool = false
         /// Event ring depth of the thread states the executor makes itself.
         public var traceDepth: Int = 64
+        /// A full audit of every invariant at the end of every mmu-lock
+        /// critical section (`Platform.auditsEveryCriticalSection`).
+        public var auditEveryCriticalSection: Bool = false
         public init() {}
     }
 

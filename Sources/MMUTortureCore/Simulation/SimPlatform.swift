@@ -78,6 +78,13 @@ public struct SimPlatform: Platform {
     @inline(__always)
     public func fullBarrier() { executor.fullBarrier(threadIndex) }
 
+    /// Through this thread's own store buffer, with no scheduling point.
+    @inline(__always)
+    public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { executor.peek(threadIndex, p) }
+
+    @inline(__always)
+    public var auditsEveryCriticalSection: Bool { executor.options.auditEveryCriticalSection }
+
     // MARK: RCU
     @inline(__always) public func rcuReadLock() { executor.rcuReadLock(threadIndex) }
     @inline(__always) public func rcuReadUnlock() { executor.rcuReadUnlock(threadIndex) }

@@ -64,4 +64,10 @@ public enum MutantName: String, CaseIterable, Codable, Sendable {
     case ignoreQuadrant = "ignore-quadrant"
     case obsoleteInHash = "obsolete-in-hash"
     case mmuWritableKeep = "mmu-writable-keep"
+    case flushAfterUnlock = "flush-after-unlock"
+    case slowIgnoresHostWritable = "slow-ignores-host-writable"
+    case idClobbersNX = "id-clobbers-nx"
+    case zapKeepsRmap = "zap-keeps-rmap"
+    case reloadKeepsRoot = "reload-keeps-root"
+    case harvestCopyBeforeFlush = "harvest-copy-before-flush"
 }

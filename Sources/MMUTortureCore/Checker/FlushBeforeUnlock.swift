@@ -1,0 +1,35 @@
+/// flush-before-unlock (docs/invariants.md; the kernel's `mmu_spte_update`
+/// comment: "rmap_write_protect will find a read-only spte, even though the
+/// writable spte might be cached on a CPU's TLB"): an mmu-lock section that
+/// took W away from a present spte has completed a remote TLB flush that
+/// started after that change by the time it releases the lock.
+extension VM {
+    /// Bookkeeping at every W removal under the mmu-lock (an update, a W
+    /// clear or a drop of a spte that had W): a new event number, remembered
+    /// per gfn (tlb-coherence) and as the last removal (flush-before-unlock).
+    /// Caller holds the mmu-lock.
+    @inline(__always)
+    func noteWriteAccessRemoved<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64) {
+        if old & SPTE.presentMask != 0 && old & SPTE.writableMask != 0 && new & SPTE.writableMask == 0 {
+            let e = p.load(global(Global.mmuEvent)) + 1
+            p.store(global(Global.mmuEvent), e)
+            p.store(wClearEvent + gfn, e)
+            p.store(global(Global.lastWClear), e)
+        }
+    }
+
+    /// Just before the mmu-lock is released: the last W removal is older
+    /// than the start of the last completed flush. Sound: every flush of the
+    /// correct protocols runs under the mmu-lock, and both words are written
+    /// only under it.
+    @inline(__always)
+    func checkFlushedBeforeUnlock<P: Platform>(_ p: P, checker: ViolationSink) {
+        let cleared = p.load(global(Global.lastWClear))
+        if cleared > p.load(global(Global.lastFlushStart)) {
+            checker.report(p, .noFlushBeforeUnlock, vcpu: nil, gfn: nil, spteA: cleared,
+                           spteB: p.load(global(Global.lastFlushStart)))
+            // Reported once per missing flush.
+            p.store(global(Global.lastFlushStart), cleared)
+        }
+    }
+}

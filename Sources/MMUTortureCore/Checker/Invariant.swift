@@ -1,0 +1,34 @@
+/// The invariants the checker asserts (docs/invariants.md). Each is decided
+/// only from state that the correct protocol itself produces, online where a
+/// path completes and in audits under the mmu-lock; never from a variant's
+/// own flags. One file per invariant in this folder holds its checks.
+public enum Invariant: String, CaseIterable, Codable, Sendable {
+    case wpSafety = "wp-safety"
+    case dirtyLog = "dirty-log"
+    case rcuLifetime = "rcu-lifetime"
+    case hostPage = "host-page"
+    case dirtyBit = "dirty-bit"
+    case tlbCoherence = "tlb-coherence"
+    case gfnConsistency = "gfn-consistency"
+    case obsolete = "obsolete"
+    case flushBeforeUnlock = "flush-before-unlock"
+    case spteIntegrity = "spte-integrity"
+    case rmapConsistency = "rmap-consistency"
+
+    /// One line: the property.
+    public var summary: String {
+        switch self {
+        case .wpSafety: return "after write-protect(gfn) returns: no W spte, no writable TLB entry, no guest write without the slow path"
+        case .dirtyLog: return "after the final harvest the destination copy equals guest memory"
+        case .rcuLifetime: return "no lockless walker reads a shadow page after it was freed"
+        case .hostPage: return "no spte or access reaches a freed host page; a guest write lands only on a writable page that backs its gfn"
+        case .dirtyBit: return "a host page the guest wrote is marked dirty before the last spte that could write it goes"
+        case .tlbCoherence: return "after a flush returns, no TLB entry grants more than the current spte"
+        case .gfnConsistency: return "a leaf's computed gfn equals the gfn its rmap holds it under"
+        case .obsolete: return "lookups return current pages; no vCPU accesses memory through an obsolete root after its reload"
+        case .flushBeforeUnlock: return "an mmu-lock section that took W away flushes remote TLBs before it releases the lock"
+        case .spteIntegrity: return "every spte is a valid combination: W needs HOST_WRITABLE (and MMU_WRITABLE), HOST_WRITABLE needs a writable host page, NX and the pfn are never changed locklessly, ids within the layout"
+        case .rmapConsistency: return "every present leaf of a live shadow page is in its gfn's rmap, and every rmap entry is a present leaf of that gfn"
+        }
+    }
+}

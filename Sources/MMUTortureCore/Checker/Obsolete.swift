@@ -1,0 +1,26 @@
+/// obsolete (docs/invariants.md; seed 000): lookups never return an obsolete
+/// page, and no vCPU accesses guest memory through a root of an older
+/// generation after it handled its reload request. Decided from the pages'
+/// generation words and the generation each vCPU saw when it reloaded.
+extension VM {
+    /// Under the mmu-lock, on the page a lookup (`kvm_mmu_get_page`) returned.
+    @inline(__always)
+    func checkLookupCurrent<P: Platform>(_ p: P, page: Int, gfn: UInt64, checker: ViolationSink) {
+        if checks && p.load(header(page, SPHeader.validGen)) != validGen(p) {
+            checker.report(p, .obsoletePageReturned, vcpu: nil, gfn: Int(truncatingIfNeeded: gfn), spteA: UInt64(page))
+        }
+    }
+
+    /// At a walk from the vCPU's root in guest mode. Sound: a reload request
+    /// is set after the generation moved (a locked RMW orders them); the
+    /// vCPU records the generation when it handles the request and drops
+    /// its root; a new root is looked up under the mmu-lock at a generation
+    /// at least that one.
+    @inline(__always)
+    func checkRootCurrent<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, root: Int, gfn: Int, checker: ViolationSink) {
+        let gen = p.load(header(root &- 1, SPHeader.validGen))
+        if gen < v.pointee.reloadGen {
+            checker.report(p, .obsoleteRoot, vcpu: v.pointee.id, gfn: gfn, spteA: gen, spteB: v.pointee.reloadGen)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// Something a mutant's exposing scenario can be applied to: the core's
+/// `RunParameters` and the config module's `CampaignConfig` both conform,
+/// so there is one mapping (`MutantInfo.expose`) for `run --mutant`,
+/// `mutants verify` and the tests, whichever vocabulary they speak.
+public protocol MutantExposureTarget {
+    /// Runs `mutant` under `protocolName`.
+    mutating func exposeVariant(protocol protocolName: ProtocolName, mutant: MutantName)
+    var exposedPaging: PagingMode { get set }
+    var exposedLayout: IdentificationLayout { get set }
+    var exposedFrames: Int { get }
+    var exposedHotFrames: Int { get set }
+    var exposedWriteRatio: Double { get set }
+    var exposedMMU: MMUWeights { get set }
+    /// Exactly these perturbation points (no swarm choice) with this probability.
+    mutating func exposePerturbation(points: [PerturbPoint], probability: Double)
+}
+
+extension MutantInfo {
+    /// `target` with this mutant's exposing scenario: its protocol, paging
+    /// mode, identification layout, hot set, write ratio, mmu-thread mix
+    /// and perturbation.
+    public func expose<T: MutantExposureTarget>(_ target: T) -> T {
+        var t = target
+        t.exposeVariant(protocol: protocolName, mutant: name)
+        t.exposedPaging = exposure.paging
+        if let layout = exposure.layout { t.exposedLayout = layout }
+        t.exposedHotFrames = min(exposure.hotFrames, t.exposedFrames)
+        t.exposedWriteRatio = exposure.writeRatio
+        t.exposedMMU = exposure.mmu
+        if let points = exposure.perturbPoints {
+            t.exposePerturbation(points: points, probability: points.isEmpty ? 0 : exposure.perturbProbability)
+        }
+        return t
+    }
+}
+
+extension RunParameters: MutantExposureTarget {
+    public mutating func exposeVariant(protocol protocolName: ProtocolName, mutant: MutantName) {
+        vm.ops = ProtocolVariants.ops(protocolName, mutant: mutant)
+    }
+    public var exposedPaging: PagingMode { get { vm.paging } set { vm.paging = newValue } }
+    public var exposedLayout: IdentificationLayout { get { vm.layout } set { vm.layout = newValue } }
+    public var exposedFrames: Int { vm.frames }
+    public var exposedHotFrames: Int { get { workload.hotFrames } set { workload.hotFrames = newValue } }
+    public var exposedWriteRatio: Double { get { workload.writeRatio } set { workload.writeRatio = newValue } }
+    public var exposedMMU: MMUWeights { get { mmu } set { mmu = newValue } }
+    public mutating func exposePerturbation(points: [PerturbPoint], probability: Double) {
+        perturbSwarm = false
+        perturbPoints = points
+        perturbProbability = probability
+    }
+
+    /// These parameters with a mutant's exposing scenario.
+    public func exposing(_ m: MutantInfo) -> RunParameters { m.expose(self) }
+}

@@ -1,0 +1,33 @@
+/// The platform an audit reads through: every load is the base platform's
+/// `peek` (no scheduling point in the simulator), everything else is the
+/// base platform's. An audit only loads, counts and reports.
+struct AuditPlatform<Base: Platform>: Platform {
+    let base: Base
+    init(_ base: Base) { self.base = base }
+
+    @inline(__always) var threadIndex: Int { base.threadIndex }
+    @inline(__always) var state: UnsafeMutablePointer<ThreadState> { base.state }
+    @inline(__always) func load(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
+    @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
+    @inline(__always) func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) { base.store(p, value) }
+    @inline(__always) func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8) { base.storeTopByte(p, byte) }
+    @inline(__always)
+    func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64) {
+        base.compareExchange(p, expected: expected, desired: desired)
+    }
+    @inline(__always) func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) -> UInt64 { base.exchange(p, value) }
+    @inline(__always) func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 { base.fetchOr(p, mask) }
+    @inline(__always) func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 { base.fetchAnd(p, mask) }
+    @inline(__always) func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64 { base.fetchAdd(p, delta) }
+    @inline(__always) func fullBarrier() { base.fullBarrier() }
+    @inline(__always) func rcuReadLock() { base.rcuReadLock() }
+    @inline(__always) func rcuReadUnlock() { base.rcuReadUnlock() }
+    @inline(__always) func synchronizeRCU() { base.synchronizeRCU() }
+    @inline(__always) func quiescentState() { base.quiescentState() }
+    @inline(__always) func lock(_ lock: MMULock) { base.lock(lock) }
+    @inline(__always) func unlock(_ lock: MMULock) { base.unlock(lock) }
+    @inline(__always) func relax() { base.relax() }
+    @inline(__always) func perturb(_ point: PerturbPoint) { base.perturb(point) }
+    @inline(__always) func timestamp() -> UInt64 { base.timestamp() }
+    @inline(__always) var auditsEveryCriticalSection: Bool { false }
+}

@@ -1,0 +1,194 @@
+import XCTest
+@testable import MMUTortureCore
+
+/// One test per invariant: the violating state built by hand is reported
+/// with that invariant, and the same state made clean is not.
+final class InvariantTests: XCTestCase {
+    typealias Fixture = PathFixture
+
+    func testEveryDetailBelongsToItsInvariantAndEveryInvariantHasADetail() {
+        let covered = Set(ViolationDetail.allCases.map(\.invariant))
+        XCTAssertEqual(covered, Set(Invariant.allCases))
+    }
+
+    func testWPSafety() {
+        for dirty in [false, true] {
+            let f = Fixture()
+            f.write(40)
+            f.vm.writeProtect(f.p, gfn: 40, checker: f.checker)
+            XCTAssertEqual(f.log.total, 0)
+            if dirty { f.spte(40).pointee |= SPTE.writableMask }
+            f.vm.audit(f.p, checker: f.checker)
+            XCTAssertEqual(f.reported, dirty ? [.wpSafety] : [])
+        }
+        // A write that lands while the gfn is protected.
+        let f = Fixture()
+        f.write(41)
+        f.vm.protection[41] = VM.Protection.protected
+        f.write(41)   // through the (writable) TLB entry
+        XCTAssertEqual(f.details, [.writeAfterProtect])
+    }
+
+    func testDirtyLog() {
+        for lose in [false, true] {
+            let f = Fixture()
+            f.write(50)
+            f.vm.harvestDirtyLog(f.p, checker: f.checker)
+            f.write(51)
+            if lose { f.vm.dirtyBitmap[51] = 0 }   // a write nobody logged
+            f.vm.finalDirtyLogCheck(f.p, checker: f.checker)
+            XCTAssertEqual(f.reported, lose ? [.dirtyLog] : [])
+        }
+    }
+
+    func testRCULifetime() {
+        for freed in [false, true] {
+            let f = Fixture()
+            f.read(60)
+            let root = f.vcpu.pointee.root
+            if freed { f.vm.header(root - 1, SPHeader.magic).pointee = SPHeader.poisonMagic }
+            _ = f.vm.walkToLeaf(f.p, root: root, addr: 60, vcpu: 0, checker: f.checker)
+            XCTAssertEqual(f.reported, freed ? [.rcuLifetime] : [])
+        }
+    }
+
+    func testHostPage() {
+        // A guest access to a freed page; a write to a read-only page; a
+        // write to a page that no longer backs its gfn; a spte mapping a
+        // freed page in an audit.
+        let cases: [(String, (Fixture) -> Void, ViolationDetail?)] = [
+            ("clean", { _ in }, nil),
+            ("freed", { f in f.vm.pfnState[70] = VM.pfnFreed }, .freedHostPageAccess),
+            ("read-only", { f in f.vm.pfnState[70] = VM.pfnAllocated }, .writeToReadOnlyPage),
+            ("stale", { f in f.vm.hostPT[70] = 71 + 1 }, .writeToStalePage),
+        ]
+        for (name, corrupt, expected) in cases {
+            let f = Fixture()
+            f.write(70)
+            corrupt(f)
+            f.write(70)
+            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
+        }
+        let f = Fixture()
+        f.read(72)
+        f.vm.pfnState[72] = VM.pfnFreed
+        f.vm.audit(f.p, checker: f.checker)
+        XCTAssertEqual(f.details, [.freedHostPageMapped])
+    }
+
+    func testDirtyBit() {
+        for lose in [false, true] {
+            let f = Fixture()
+            f.write(80)
+            XCTAssertTrue(SPTE(raw: f.spte(80).pointee).isDirty)
+            if lose { f.spte(80).pointee &= ~SPTE.dirtyMask }   // D lost by a non-atomic update
+            // Decided at the drop of the last spte, before the host frees anything.
+            f.p.lock(f.vm.mmuLock)
+            f.vm.dropSPTE(f.p, sp: f.spte(80), gfn: 80, checker: f.checker)
+            f.p.unlock(f.vm.mmuLock)
+            XCTAssertEqual(f.reported, lose ? [.dirtyBit] : [])
+            XCTAssertEqual(f.vm.pfnState[80] & VM.pfnFreed, 0)
+        }
+    }
+
+    func testTLBCoherence() {
+        for flushed in [false, true] {
+            let f = Fixture()
+            f.write(90)
+            // W taken away (event 5) after the fill; a flush that started at
+            // event 6 completed, yet the entry is still there.
+            f.vm.wClearEvent[90] = 5
+            f.vm.global(VM.Global.lastFlushStart).pointee = flushed ? 6 : 4
+            f.vm.enterGuest(f.p, f.vcpu)
+            _ = f.vm.guestAccess(f.p, f.vcpu, addr: 90, gfn: 90, write: true, checker: f.checker)
+            XCTAssertEqual(f.reported, flushed ? [.tlbCoherence] : [])
+        }
+    }
+
+    func testGFNConsistency() {
+        for mutant in [MutantName.none, .ignoreQuadrant] {
+            let f = Fixture(mutant: mutant, paging: .shadow32)
+            f.write(512 + 3)
+            f.vm.audit(f.p, checker: f.checker)
+            XCTAssertEqual(f.reported, mutant == .none ? [] : [.gfnConsistency])
+        }
+    }
+
+    func testObsolete() {
+        // A lookup that returns a page of an older generation.
+        for old in [false, true] {
+            let f = Fixture()
+            f.read(100)
+            let root = f.vcpu.pointee.root - 1
+            if old { f.vm.global(VM.Global.mmuValidGen).pointee += 1 }
+            f.vm.checkLookupCurrent(f.p, page: root, gfn: 0, checker: f.checker)
+            XCTAssertEqual(f.details, old ? [.obsoletePageReturned] : [])
+        }
+        // A walk through a root older than the generation the vCPU reloaded at.
+        for reloaded in [false, true] {
+            let f = Fixture()
+            f.read(101)
+            f.vcpu.pointee.flushTLB()
+            if reloaded { f.vcpu.pointee.reloadGen = f.vm.validGen(f.p) + 1 }
+            f.vm.enterGuest(f.p, f.vcpu)
+            _ = f.vm.guestAccess(f.p, f.vcpu, addr: 101, gfn: 101, write: false, checker: f.checker)
+            XCTAssertEqual(f.details, reloaded ? [.obsoleteRoot] : [])
+        }
+    }
+
+    func testFlushBeforeUnlock() {
+        for flush in [false, true] {
+            let f = Fixture()
+            f.write(110)
+            f.p.lock(f.vm.mmuLock)
+            _ = f.vm.clearSPTEBits(f.p, sp: f.spte(110), gfn: 110, mask: SPTE.writableMask, checker: f.checker)
+            if flush { f.vm.flushRemoteTLBs(f.p, gfn: 110) }
+            f.vm.unlockMMU(f.p, checker: f.checker)
+            XCTAssertEqual(f.reported, flush ? [] : [.flushBeforeUnlock])
+        }
+    }
+
+    func testSPTEIntegrity() {
+        let cases: [(String, IdentificationLayout, (Fixture) -> Void, ViolationDetail?)] = [
+            ("clean vmx", .vmx, { _ in }, nil),
+            ("clean softmmu", .softmmu, { _ in }, nil),
+            ("W without HOST_WRITABLE", .vmx, { f in f.spte(123).pointee &= ~SPTE.hostWritableMask }, .invalidSPTE),
+            ("unknown bit", .vmx, { f in f.spte(123).pointee |= 1 << 9 }, .invalidSPTE),
+            ("NX lost", .softmmu, { f in f.spte(123).pointee &= ~SPTE.nxMask }, .nxChanged),
+            ("HOST_WRITABLE on a read-only page", .vmx, { f in f.vm.pfnState[123] &= ~VM.pfnHostWritable }, .hostWritableOnReadOnlyPage),
+        ]
+        for (name, layout, corrupt, expected) in cases {
+            let f = Fixture(layout: layout)
+            f.write(123)   // 123 & 3 == 3: installed NX under softmmu
+            XCTAssertEqual(f.spte(123).pointee & SPTE.nxMask != 0, layout == .softmmu, name)
+            corrupt(f)
+            f.vm.audit(f.p, checker: f.checker)
+            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
+        }
+        // The merged protocol: W only together with MMU_WRITABLE.
+        let f = Fixture(protocolName: .mmuWritable)
+        f.write(124)
+        f.vm.audit(f.p, checker: f.checker)
+        XCTAssertEqual(f.log.total, 0)
+        f.spte(124).pointee &= ~SPTE.mmuWritableMask
+        f.vm.audit(f.p, checker: f.checker)
+        XCTAssertEqual(f.details, [.invalidSPTE])
+    }
+
+    func testRmapConsistency() {
+        // A present leaf missing from its rmap.
+        for missing in [false, true] {
+            let f = Fixture()
+            f.read(130)
+            if missing { f.vm.rmapRemove(gfn: 130, spte: f.vm.rmapEntry(gfn: 130, 0)) }
+            f.vm.audit(f.p, checker: f.checker)
+            XCTAssertEqual(f.details, missing ? [.leafMissingFromRmap] : [])
+        }
+        // An rmap entry that is not a present leaf of that gfn.
+        let f = Fixture()
+        f.read(131)
+        f.vm.rmapAdd(gfn: 132, spte: f.vm.rmapEntry(gfn: 131, 0))
+        f.vm.audit(f.p, checker: f.checker)
+        XCTAssertEqual(f.details, [.rmapEntryNotLeaf])
+    }
+}
