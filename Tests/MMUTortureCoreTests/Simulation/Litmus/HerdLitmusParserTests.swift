@@ -177,26 +177,39 @@ final class HerdLitmusParserTests: XCTestCase {
 
     // MARK: errors
 
+    /// A test whose one thread runs `cell` (line 4), from `state` (line 2).
+    func oneThread(_ cell: String, dialect: String = "X86_64", state: String = "{}") -> String {
+        "\(dialect) E\n\(state)\n P0 ;\n \(cell) ;\nexists (x=1)"
+    }
+
     func testUnknownAndUnsupportedInstructions() {
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n movl $1,(x) ;\n movz $1,(x) ;\nexists (x=1)", line: 5, "unknown instruction 'movz $1,(x)'")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n jmp L0 ;\nexists (x=1)", line: 4, "unknown instruction 'jmp L0'")
-        HerdFixtures.expectError("X86 E\n{}\n P0 ;\n CMP [x],$1 ;\nexists (x=1)", line: 4, "unknown instruction 'CMP [x],$1'")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n lock movl $1,(x) ;\nexists (x=1)", line: 4, "lock prefix is not allowed on mov")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n lock addl $1,%eax ;\nexists (x=1)", line: 4, "lock prefix needs a memory destination")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n mfence %eax ;\nexists (x=1)", line: 4, "takes no operands")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n incl $1,(x) ;\nexists (x=1)", line: 4, "takes 1 operand, found 2")
+        HerdFixtures.expectError(oneThread("movl $1,(x) ;\n movz $1,(x)"), line: 5, "unknown instruction 'movz $1,(x)'")
+        for (dialect, cell, fragment) in [
+            ("X86_64", "jmp L0", "unknown instruction 'jmp L0'"),
+            ("X86", "CMP [x],$1", "unknown instruction 'CMP [x],$1'"),
+            ("X86_64", "lock movl $1,(x)", "lock prefix is not allowed on mov"),
+            ("X86_64", "lock addl $1,%eax", "lock prefix needs a memory destination"),
+            ("X86_64", "mfence %eax", "takes no operands"),
+            ("X86_64", "incl $1,(x)", "takes 1 operand, found 2"),
+        ] {
+            HerdFixtures.expectError(oneThread(cell, dialect: dialect), line: 4, fragment)
+        }
     }
 
     func testBadOperands() {
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n movl $1,(%rdi) ;\nexists (x=1)", line: 4, "addressing through a register")
-        HerdFixtures.expectError("X86 E\n{}\n P0 ;\n MOV [EAX],$1 ;\nexists (x=1)", line: 4, "addressing through a register")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n movl $x,(y) ;\nexists (x=1)", line: 4, "bad immediate '$x'")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n movl %eqx,(y) ;\nexists (x=1)", line: 4, "unknown register '%eqx'")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n movl %rax,(y) ;\nexists (x=1)", line: 4, "operand size mismatch")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n movl (x),(y) ;\nexists (x=1)", line: 4, "two memory operands")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n movl %eax,$1 ;\nexists (x=1)", line: 4, "cannot write to an immediate")
-        HerdFixtures.expectError("X86_64 E\n{}\n P0 ;\n movl $1, ;\nexists (x=1)", line: 4, "missing operand")
-        HerdFixtures.expectError("X86 E\n{}\n P0 ;\n MOV RAX,[x] ;\nexists (x=1)", line: 4, "unknown register 'RAX'")
+        for (dialect, cell, fragment) in [
+            ("X86_64", "movl $1,(%rdi)", "addressing through a register"),
+            ("X86", "MOV [EAX],$1", "addressing through a register"),
+            ("X86_64", "movl $x,(y)", "bad immediate '$x'"),
+            ("X86_64", "movl %eqx,(y)", "unknown register '%eqx'"),
+            ("X86_64", "movl %rax,(y)", "operand size mismatch"),
+            ("X86_64", "movl (x),(y)", "two memory operands"),
+            ("X86_64", "movl %eax,$1", "cannot write to an immediate"),
+            ("X86_64", "movl $1,", "missing operand"),
+            ("X86", "MOV RAX,[x]", "unknown register 'RAX'"),
+        ] {
+            HerdFixtures.expectError(oneThread(cell, dialect: dialect), line: 4, fragment)
+        }
     }
 
     func testStructureErrors() {
@@ -218,13 +231,17 @@ final class HerdLitmusParserTests: XCTestCase {
     }
 
     func testInitialStateErrors() {
-        HerdFixtures.expectError("X86_64 E\n{ 0:rdi=x; }\n P0 ;\n mfence ;\nexists (x=1)", line: 2, "initialised to the address of 'x'")
-        HerdFixtures.expectError("X86_64 E\n{\n int *p; }\n P0 ;\n mfence ;\nexists (x=1)", line: 3, "pointer declaration")
-        HerdFixtures.expectError("X86_64 E\n{ 0:rqx=1; }\n P0 ;\n mfence ;\nexists (x=1)", line: 2, "unknown register 'rqx' in the initial state")
-        HerdFixtures.expectError("X86_64 E\n{ float x; }\n P0 ;\n mfence ;\nexists (x=1)", line: 2, "unsupported type 'float'")
-        HerdFixtures.expectError("X86_64 E\n{ x=one; }\n P0 ;\n mfence ;\nexists (x=1)", line: 2, "initialised to the address")
-        HerdFixtures.expectError("X86_64 E\n{ x=1+; }\n P0 ;\n mfence ;\nexists (x=1)", line: 2, "bad initial value '1+'")
-        HerdFixtures.expectError("X86_64 E\n{\n 2:rax=1; }\n P0 ;\n mfence ;\nexists (x=1)", line: 3, "the test has 1 thread")
+        for (state, line, fragment) in [
+            ("{ 0:rdi=x; }", 2, "initialised to the address of 'x'"),
+            ("{\n int *p; }", 3, "pointer declaration"),
+            ("{ 0:rqx=1; }", 2, "unknown register 'rqx' in the initial state"),
+            ("{ float x; }", 2, "unsupported type 'float'"),
+            ("{ x=one; }", 2, "initialised to the address"),
+            ("{ x=1+; }", 2, "bad initial value '1+'"),
+            ("{\n 2:rax=1; }", 3, "the test has 1 thread"),
+        ] {
+            HerdFixtures.expectError(oneThread("mfence", state: state), line: line, fragment)
+        }
     }
 
     func testConditionErrors() {
