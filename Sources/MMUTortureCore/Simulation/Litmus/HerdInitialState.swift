@@ -3,7 +3,7 @@
 /// `0:EAX=1`, `int 0:rax=1`. Values are decimal or `0x` hexadecimal
 /// integers; pointers and registers holding a location's address
 /// (`0:rdi=x`) need addressing through a register, which is not modelled.
-struct InitialState {
+struct HerdInitialState {
     let parser: HerdLitmusParser
     let dialect: HerdDialect
     var memory: [String: Int64] = [:]

@@ -93,7 +93,7 @@ public struct HerdLitmusParser {
         guard i < lines.count else { throw error(lastLine, "missing the initial state block '{ ... }'") }
 
         // Initial state: items separated by ';' or line ends, up to '}'.
-        var state = InitialState(parser: self, dialect: dialect)
+        var state = HerdInitialState(parser: self, dialect: dialect)
         let blockStart = i + 1
         var rest = Substring(lines[i].dropFirst())
         while true {

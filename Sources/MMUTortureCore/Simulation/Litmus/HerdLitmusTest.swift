@@ -28,7 +28,8 @@ public struct HerdLitmusTest: Sendable {
     /// The `locations [...]` clause's observables, if any.
     public let extraObservables: [HerdObservable]
 
-    public init(file: String, dialect: HerdDialect, name: String, documentation: [String] = [],
+    /// Made by `HerdLitmusParser`, which keeps `locations` complete.
+    init(file: String, dialect: HerdDialect, name: String, documentation: [String] = [],
                 metadata: [(key: String, value: String)] = [], locations: [String],
                 locationWidths: [String: HerdWidth] = [:], initialMemory: [String: Int64] = [:],
                 initialRegisters: [HerdObservable: Int64] = [:], threads: [[HerdInstruction]],
