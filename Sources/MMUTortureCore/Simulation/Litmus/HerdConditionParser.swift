@@ -90,20 +90,17 @@ struct HerdConditionParser {
 
     // MARK: the proposition
 
-    private mutating func disjunction() throws -> HerdCondition {
-        var c = try conjunction()
-        while peek()?.token == .symbol("\\/") {
-            position += 1
-            c = .or(c, try conjunction())
-        }
-        return c
-    }
+    private mutating func disjunction() throws -> HerdCondition { try binary(0) }
 
-    private mutating func conjunction() throws -> HerdCondition {
-        var c = try unary()
-        while peek()?.token == .symbol("/\\") {
+    /// Level 0: operands joined by `\/`, each of level 1: operands joined
+    /// by `/\`, each a `unary`.
+    private mutating func binary(_ level: Int) throws -> HerdCondition {
+        let symbol = Token.symbol(level == 0 ? "\\/" : "/\\")
+        var c = level == 0 ? try binary(1) : try unary()
+        while peek()?.token == symbol {
             position += 1
-            c = .and(c, try unary())
+            let rhs = level == 0 ? try binary(1) : try unary()
+            c = level == 0 ? .or(c, rhs) : .and(c, rhs)
         }
         return c
     }

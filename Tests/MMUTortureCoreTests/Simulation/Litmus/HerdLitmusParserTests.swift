@@ -182,22 +182,27 @@ final class HerdLitmusParserTests: XCTestCase {
         "\(dialect) E\n\(state)\n P0 ;\n \(cell) ;\nexists (x=1)"
     }
 
+    /// Each (dialect, cell, message fragment): an error on line 4.
+    func expectCellErrors(_ cases: [(String, String, String)], file: StaticString = #filePath, line: UInt = #line) {
+        for (dialect, cell, fragment) in cases {
+            HerdFixtures.expectError(oneThread(cell, dialect: dialect), line: 4, fragment, file: file, line: line)
+        }
+    }
+
     func testUnknownAndUnsupportedInstructions() {
         HerdFixtures.expectError(oneThread("movl $1,(x) ;\n movz $1,(x)"), line: 5, "unknown instruction 'movz $1,(x)'")
-        for (dialect, cell, fragment) in [
+        expectCellErrors([
             ("X86_64", "jmp L0", "unknown instruction 'jmp L0'"),
             ("X86", "CMP [x],$1", "unknown instruction 'CMP [x],$1'"),
             ("X86_64", "lock movl $1,(x)", "lock prefix is not allowed on mov"),
             ("X86_64", "lock addl $1,%eax", "lock prefix needs a memory destination"),
             ("X86_64", "mfence %eax", "takes no operands"),
             ("X86_64", "incl $1,(x)", "takes 1 operand, found 2"),
-        ] {
-            HerdFixtures.expectError(oneThread(cell, dialect: dialect), line: 4, fragment)
-        }
+        ])
     }
 
     func testBadOperands() {
-        for (dialect, cell, fragment) in [
+        expectCellErrors([
             ("X86_64", "movl $1,(%rdi)", "addressing through a register"),
             ("X86", "MOV [EAX],$1", "addressing through a register"),
             ("X86_64", "movl $x,(y)", "bad immediate '$x'"),
@@ -207,9 +212,7 @@ final class HerdLitmusParserTests: XCTestCase {
             ("X86_64", "movl %eax,$1", "cannot write to an immediate"),
             ("X86_64", "movl $1,", "missing operand"),
             ("X86", "MOV RAX,[x]", "unknown register 'RAX'"),
-        ] {
-            HerdFixtures.expectError(oneThread(cell, dialect: dialect), line: 4, fragment)
-        }
+        ])
     }
 
     func testStructureErrors() {
