@@ -26,6 +26,18 @@ for rcu in memb qsbr mb bp; do
 done
 # The x86-TSO model behind deterministic mode, against the classic litmus tests.
 check litmus 0 "$BIN" litmus
+# herdtools7's x86 litmus tests (Tests/Fixtures/herdtools7): every verdict
+# agrees with herd7's kinds.txt; the Intel-syntax tests by name. A wrong
+# expectation is exit 1, a broken test file exit 2.
+HERD=Tests/Fixtures/herdtools7
+check litmus-herd-x86_64 0 "$BIN" litmus "$HERD/x86_64" --expect "$HERD/x86_64/kinds.txt" \
+    --report "$OUT/litmus-herd.json" --junit "$OUT/litmus-herd.xml"
+check litmus-herd-x86 0 "$BIN" litmus "$HERD/x86" --expect "$HERD/x86_64/kinds.txt"
+printf 'SB Forbid\n' > "$OUT/wrong-kinds.txt"
+check litmus-herd-disagree 1 "$BIN" litmus "$HERD/x86_64/SB.litmus" --expect "$OUT/wrong-kinds.txt"
+printf 'X86_64 BAD\n{}\n P0 ;\n movz $1,(x) ;\nexists (x=1)\n' > "$OUT/bad.litmus"
+check litmus-herd-bad 2 "$BIN" litmus "$OUT/bad.litmus"
+grep -q "bad.litmus:4: unknown instruction 'movz \$1,(x)'" "$OUT/litmus-herd-bad.log" || { fail=$((fail + 1)); echo "ci-campaigns: FAILED litmus-herd-bad message"; cat "$OUT/litmus-herd-bad.log"; }
 # Deterministic mode: the correct protocol clean over a bounded number of
 # executions; seed 004's race found, shrunk, and replayed exactly.
 check det-clean 0 "$BIN" run --mode deterministic --executions 3000

@@ -17,6 +17,9 @@ func withInputErrorsReported<T>(_ body: () throws -> T) throws -> T {
     } catch let e as FileWriteError {
         printError("mmutorture: \(e)")
         throw ExitCode(2)
+    } catch let e as HerdLitmusError {
+        printError("mmutorture: \(e)")
+        throw ExitCode(2)
     } catch let e as UsageFailure {
         printError("mmutorture: \(e)")
         throw ExitCode(2)

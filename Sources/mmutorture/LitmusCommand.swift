@@ -1,35 +1,100 @@
 import ArgumentParser
 import Foundation
+import MMUTortureConfig
 import MMUTortureCore
 
 /// `mmutorture litmus`: validates the deterministic platform's x86-TSO model
-/// (issue 7) on the classic litmus tests, over every interleaving.
+/// on litmus tests, over every interleaving: the built-in catalogue, or
+/// tests in herd7's format checked against herdtools7's verdicts.
 struct LitmusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "litmus",
-        abstract: "Check the simulated x86-TSO memory model on the classic litmus tests.",
+        abstract: "Check the simulated x86-TSO memory model on litmus tests (built-in, or herd7 .litmus files).",
         discussion: """
-        Each test is a few tiny threads on the simulated platform. Every
-        interleaving of their steps and store-buffer flushes is run
-        (exhaustive search), and the outcomes observed are compared with what
-        x86-TSO allows (Sewell, Sarkar, Owens, Zappa Nardelli, Myreen, CACM
-        2010): an outcome it forbids must never appear, and every outcome it
-        allows must appear, the relaxed ones SC forbids (SB's 0/0) included.
-        The same tests are also run under SC, where the relaxed outcomes must
-        vanish. Exit status: 0 every test passed, 1 a test failed, 2 bad usage.
+        With no file, runs the built-in catalogue: each test is a few tiny
+        threads on the simulated platform; every interleaving of their steps
+        and store-buffer flushes is run (exhaustive search), and the outcomes
+        observed are compared with what x86-TSO allows (Sewell, Sarkar, Owens,
+        Zappa Nardelli, Myreen, CACM 2010): an outcome it forbids must never
+        appear, and every outcome it allows must appear, the relaxed ones SC
+        forbids (SB's 0/0) included. The same tests are also run under SC,
+        where the relaxed outcomes must vanish.
+
+        Given herd7 litmus files (X86 or X86_64, see README.md) or
+        directories of them, runs each the same way and prints its final
+        states with how many interleavings reached each, and the verdict:
+        Allow if the condition can be reached, Forbid if not (for ~exists,
+        the condition inside; for forall C, ~C). --expect compares the
+        verdicts with a herdtools7 kinds file (NAME Allow|Forbid lines);
+        tests it does not list are run but not judged.
+
+        Exit status: 0 every test passed, 1 a test failed (a verdict that
+        disagrees, an incomplete search), 2 bad usage or a test file that
+        cannot be read (the message names the file and line).
         """)
 
-    @Argument(help: "Tests to run (default: all). See --list.") var tests: [String] = []
-    @Flag(help: "List the tests and exit.") var list = false
-    @Flag(name: .customLong("no-sc"), help: "Skip the SC cross-check.") var noSC = false
+    @Argument(help: "Catalogue test names (default: all; see --list), or herd7 .litmus files and directories of them.")
+    var tests: [String] = []
+    @Flag(help: "List the catalogue's tests and exit.") var list = false
+    @Flag(name: .customLong("no-sc"), help: "Catalogue: skip the SC cross-check.") var noSC = false
     @Flag(help: "Only one result line per test.") var quiet = false
+    @Option(help: "herd7 files: a kinds file (NAME Allow|Forbid per line); exit 1 on any disagreement.")
+    var expect: String?
+    @Option(help: "Write a JSON report here (atomically).") var report: String?
+    @Option(help: "Write a JUnit XML report here (atomically), one testcase per test.") var junit: String?
 
     func run() throws {
         if list {
             let width = LitmusCatalog.all.map(\.name.count).max() ?? 0
-            for t in LitmusCatalog.all { print(t.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + t.summary) }
+            for t in LitmusCatalog.all { print(t.name.rightPad(width) + "  " + t.summary) }
             return
         }
+        let files = tests.filter(LitmusCommand.isFile)
+        let herd = try withInputErrorsReported { () throws -> HerdRun? in
+            if let report { try AtomicFileWriter.checkWritable(path: report) }
+            if let junit { try AtomicFileWriter.checkWritable(path: junit) }
+            guard !files.isEmpty else {
+                if expect != nil { throw UsageFailure(description: "litmus: --expect applies to herd7 .litmus files only") }
+                return nil
+            }
+            if let name = tests.first(where: { !LitmusCommand.isFile($0) }) {
+                throw UsageFailure(description: "litmus: '\(name)' is neither a .litmus file nor a directory "
+                                   + "(catalogue names and files cannot be mixed)")
+            }
+            return try HerdRun(paths: files, expect: expect)
+        }
+        let results = try herd.map { $0.run(quiet: quiet) } ?? runCatalogue()
+        do {
+            let failed = results.filter { $0.result != .pass }
+            if let report {
+                var config = CampaignConfig.default
+                config.name = "litmus"
+                config.mode = .deterministic
+                let r = RunReport(result: failed.isEmpty ? .pass : .fail, campaign: "litmus", config: config,
+                                  durationSeconds: results.reduce(0) { $0 + $1.durationSeconds },
+                                  reproduce: (["mmutorture", "litmus"] + CommandLine.arguments.dropFirst(2)).joined(separator: " "),
+                                  violations: failed.flatMap(\.violations), scenarios: results)
+                try AtomicFileWriter.write(try r.jsonData(), to: report)
+            }
+            if let junit {
+                try AtomicFileWriter.write(JUnitWriter.render(campaignName: "litmus", results: results), to: junit)
+            }
+        } catch {
+            printError("mmutorture: could not write a report: \(error)")
+            throw ExitCode(3)
+        }
+        if results.contains(where: { $0.result != .pass }) { throw ExitCode(1) }
+    }
+
+    /// A herd7 test path rather than a catalogue name.
+    static func isFile(_ argument: String) -> Bool {
+        argument.contains("/") || argument.hasSuffix(".litmus")
+            || (LitmusCatalog.named(argument) == nil && FileManager.default.fileExists(atPath: argument))
+    }
+
+    // MARK: the built-in catalogue
+
+    func runCatalogue() throws -> [ScenarioResult] {
         var selected: [LitmusTest] = []
         for name in tests {
             guard let t = LitmusCatalog.named(name) else {
@@ -41,17 +106,27 @@ struct LitmusCommand: ParsableCommand {
         if selected.isEmpty { selected = LitmusCatalog.all }
 
         var failed: [String] = []
+        var results: [ScenarioResult] = []
         var executions = 0, steps: UInt64 = 0, nanoseconds: UInt64 = 0
         for t in selected {
             let tso = t.explore(model: .tso)
             let sc = noSC ? nil : t.explore(model: .sc)
-            for r in [tso] + (sc.map { [$0] } ?? []) {
+            let runs = [tso] + (sc.map { [$0] } ?? [])
+            for r in runs {
                 executions += r.executions
                 steps += r.steps
                 nanoseconds += r.elapsedNanoseconds
             }
             let ok = tso.passed && (sc?.passed ?? true)
             if !ok { failed.append(t.name) }
+            results.append(ScenarioResult(
+                name: t.name, seed: 0, result: ok ? .pass : .fail,
+                durationSeconds: Double(runs.reduce(0) { $0 + $1.elapsedNanoseconds }) / 1e9,
+                counters: ["executions": UInt64(runs.reduce(0) { $0 + $1.executions }),
+                           "steps": runs.reduce(0) { $0 + $1.steps }],
+                reproduce: "mmutorture litmus \(t.name)",
+                violations: ok ? [] : [ReportViolation(invariant: "litmus-outcomes",
+                                                       message: "\(t.name): the outcomes observed differ from those x86-TSO allows")]))
             print("\(ok ? "PASS" : "FAIL")  \(t.name): \(t.summary)  [\(tso.executions) interleavings]")
             if quiet && ok { continue }
             if !quiet { print("      \(t.source)") }
@@ -61,10 +136,8 @@ struct LitmusCommand: ParsableCommand {
         print("litmus: \(selected.count - failed.count)/\(selected.count) passed; \(executions) executions, \(steps) steps in "
               + String(format: "%.2f s (%.0f executions/s, %.2fM steps/s)", seconds,
                        Double(executions) / max(seconds, 1e-9), Double(steps) / max(seconds, 1e-9) / 1e6))
-        if !failed.isEmpty {
-            print("litmus: FAILED: " + failed.joined(separator: ", "))
-            throw ExitCode(1)
-        }
+        if !failed.isEmpty { print("litmus: FAILED: " + failed.joined(separator: ", ")) }
+        return results
     }
 
     /// One line per outcome: how often each model produced it, and its verdict.
@@ -81,9 +154,9 @@ struct LitmusCommand: ParsableCommand {
             } else {
                 verdict = "allowed"
             }
-            var line = "      " + text.padding(toLength: width, withPad: " ", startingAt: 0)
-            line += "  tso " + String(tso.counts[o] ?? 0).leftPadded(7)
-            if let sc { line += "  sc " + String(sc.counts[o] ?? 0).leftPadded(7) }
+            var line = "      " + text.rightPad(width)
+            line += "  tso " + String(tso.counts[o] ?? 0).leftPad(7)
+            if let sc { line += "  sc " + String(sc.counts[o] ?? 0).leftPad(7) }
             line += "  " + verdict
             var problems: [String] = []
             if tso.unexpected.contains(o) { problems.append("observed under TSO") }
@@ -98,8 +171,4 @@ struct LitmusCommand: ParsableCommand {
                   + (r.exhaustive ? "" : "; the search was not exhaustive"))
         }
     }
-}
-
-private extension String {
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }

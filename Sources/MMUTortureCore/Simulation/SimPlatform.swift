@@ -49,6 +49,21 @@ public struct SimPlatform: Platform {
         executor.store(threadIndex, p, UInt64(byte) << 56, mask: 0xFF00_0000_0000_0000, op: .storeTopByte)
     }
 
+    /// A plain store of the bytes `mask` selects, the others untouched (a
+    /// narrower x86 store: `movb`, `movw`, `movl` into the low bytes).
+    @inline(__always)
+    public func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, mask: UInt64) {
+        executor.store(threadIndex, p, value, mask: mask, op: .store)
+    }
+
+    /// A locked read-modify-write of any kind (`lock add`, `lock cmpxchg`
+    /// on part of the word, ...): `f` maps the old value to the new one, nil
+    /// to write nothing; returns the old value. `op` names it in the trace.
+    @inline(__always)
+    public func lockedUpdate(_ p: UnsafeMutablePointer<UInt64>, _ op: SimOp, _ f: (UInt64) -> UInt64?) -> UInt64 {
+        executor.atomicRMW(threadIndex, p, op, f)
+    }
+
     @inline(__always)
     public func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64) {
         let old = executor.atomicRMW(threadIndex, p, .compareExchange) { $0 == expected ? desired : nil }

@@ -93,36 +93,23 @@ public struct LitmusTest {
     /// Runs every interleaving of the test (thread steps and store-buffer
     /// flushes) under `model` and collects the outcomes.
     public func explore(model: SimMemoryModel = .tso, stepLimit: UInt64 = 10_000) -> LitmusResult {
-        var options = SimExecutor.Options()
-        options.memoryModel = model
-        options.stepLimit = stepLimit
-        options.stackSize = 64 * 1024
-        let executor = SimExecutor(threadCount: threads.count, options: options)
-        let memory = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, locations.count))
-        let regs = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, registers.count))
-        defer { memory.deallocate(); regs.deallocate() }
-        let ctx = LitmusContext(memory: memory, registers: regs)
-        let bodies: [SimExecutor.Body] = threads.map { body in { p in body(p, ctx) } }
-        let dfs = BoundedDFSScheduler(preemptionBound: nil)
+        let explorer = LitmusExplorer(memoryWords: locations.count, registerWords: registers.count,
+                                      model: model, stepLimit: stepLimit)
+        let bodies: [LitmusExplorer.Body] = threads.map { body in
+            { p, memory, regs in body(p, LitmusContext(memory: memory, registers: regs)) }
+        }
         var result = LitmusResult(test: name, model: model)
-        let start = monotonicNanoseconds()
-        executor.explore(scheduler: dfs, makeBodies: {
-            memory.initialize(repeating: 0, count: max(1, locations.count))
-            regs.initialize(repeating: LitmusResult.unset, count: max(1, registers.count))
-            return bodies
-        }) { e in
-            result.executions += 1
-            result.steps += e.steps
-            guard e.outcome == .completed else {
-                result.incomplete += 1
-                return true
-            }
+        let totals = explorer.explore(threads: bodies, reset: { _, regs in
+            regs.initialize(repeating: LitmusResult.unset, count: explorer.registerWords)
+        }, record: { memory, regs in
             let values = (0..<registers.count).map { regs[$0] } + finalLocations.map { memory[$0] }
             result.counts[LitmusOutcome(values), default: 0] += 1
-            return true
-        }
-        result.elapsedNanoseconds = monotonicNanoseconds() - start
-        result.exhaustive = dfs.isExhausted && !dfs.nondeterminismDetected
+        })
+        result.executions = totals.executions
+        result.steps = totals.steps
+        result.incomplete = totals.incomplete
+        result.elapsedNanoseconds = totals.elapsedNanoseconds
+        result.exhaustive = totals.exhaustive
         let observed = Set(result.counts.keys)
         let expected = expected(under: model)
         result.unexpected = observed.subtracting(expected).sorted()

@@ -10,7 +10,7 @@
 /// domains that x86-TSO forbids, "TSO-only" the allowed ones SC forbids.
 public enum LitmusCatalog {
     public static let all: [LitmusTest] = [
-        sb, sbMfences, sbLockAdds, sbXchgs, mp, lb, iriw, twoPlusTwoW, r, rMfence, s, wrc, n5, n6,
+        sb, sbMfences, sbLockAdds, sbXchgs, mp, lb, iriw, twoPlusTwoW, r, rMfence, s, wrc, rwc, rwcMfence, n5, n6,
         idFlag, idFlagFastPathMfence, idFlagMfences, byteStoreKeepsAD, mixedSizeForwarding,
     ]
 
@@ -145,6 +145,31 @@ public enum LitmusCatalog {
             { p, m in p.store(m.loc(0), 1) },
             { p, m in m.set(0, p.load(m.loc(0))); p.store(m.loc(1), 1) },
             { p, m in m.set(1, p.load(m.loc(1))); m.set(2, p.load(m.loc(0))) },
+        ])
+
+    /// Read-to-write causality: thread 1 sees x=1 but not y=1, thread 2's
+    /// store of y is still buffered when it reads x=0. The store-to-load
+    /// reordering in thread 2 is the only relaxation needed.
+    public static let rwc = LitmusTest(
+        name: "RWC", summary: "read-to-write causality: allowed on x86-TSO through thread 2's store buffer",
+        source: "herd RWC; Tests/Fixtures/herdtools7/x86_64/RWC.litmus (Allow)",
+        locations: ["x", "y"], registers: ["1:r0", "1:r1", "2:r0"],
+        domains: [[0, 1], [0, 1], [0, 1]], forbidden: [], tsoOnly: [[1, 0, 0]],
+        threads: [
+            { p, m in p.store(m.loc(0), 1) },
+            { p, m in m.set(0, p.load(m.loc(0))); m.set(1, p.load(m.loc(1))) },
+            { p, m in p.store(m.loc(1), 1); m.set(2, p.load(m.loc(0))) },
+        ])
+
+    public static let rwcMfence = LitmusTest(
+        name: "RWC+po+mfence", summary: "RWC with an mfence in thread 2: 1/0/0 forbidden",
+        source: "herd RWC+po+mfence; Tests/Fixtures/herdtools7/x86_64/RWC+po+mfence.litmus (Forbid)",
+        locations: ["x", "y"], registers: ["1:r0", "1:r1", "2:r0"],
+        domains: [[0, 1], [0, 1], [0, 1]], forbidden: [[1, 0, 0]], tsoOnly: [],
+        threads: [
+            { p, m in p.store(m.loc(0), 1) },
+            { p, m in m.set(0, p.load(m.loc(0))); m.set(1, p.load(m.loc(1))) },
+            { p, m in p.store(m.loc(1), 1); p.fullBarrier(); m.set(2, p.load(m.loc(0))) },
         ])
 
     // MARK: the x86-TSO paper's n5 and n6
