@@ -5,23 +5,14 @@ import URCUShim
 
 /// What a campaign found, scenario run by scenario run.
 struct CampaignOutcome {
-    var runs: [(scenario: ResolvedScenario, result: RunResult, reproduce: String)] = []
+    /// `index`: the run's position in the whole (unsharded) campaign.
+    var runs: [(scenario: ResolvedScenario, result: RunResult, reproduce: String, index: Int)] = []
     /// Deterministic runs' results, by index into `runs`.
     var deterministic: [Int: DeterministicResult] = [:]
     var interrupted = false
     var harnessError: String?
     /// `--check-determinism` found two runs of one execution that differ.
     var determinismMismatch = false
-
-    var scenarioResults: [ScenarioResult] {
-        runs.map { r in
-            ScenarioResult(name: r.scenario.name, repeatIndex: r.scenario.repeatIndex, seed: r.scenario.seed,
-                           result: r.result.reportResult, durationSeconds: r.result.durationSeconds,
-                           counters: r.result.counterDictionary, reproduce: r.reproduce,
-                           violations: r.result.violations.map(ReportViolation.init),
-                           error: r.result.harnessError, interrupted: r.result.interrupted)
-        }
-    }
 
     var found: Bool { runs.contains { !$0.result.violations.isEmpty } }
 
@@ -32,37 +23,25 @@ struct CampaignOutcome {
         return 0
     }
 
-    /// The JSON report: one run's fields at the top; several runs also listed
-    /// under `scenarios`, with counters summed.
-    func report(campaign: Campaign) -> RunReport {
-        let first = runs.first
-        let config = first?.scenario.config ?? campaign.runs.first?.config ?? CampaignConfig.default
-        var counters: [String: UInt64] = [:]
-        var histograms: [String: [String: UInt64]] = [:]
-        for r in runs {
-            counters.merge(r.result.counterDictionary, uniquingKeysWith: +)
-            for (name, buckets) in r.result.histogramDictionary where name != DeterministicReportData.histogram {
-                histograms[name, default: [:]].merge(buckets, uniquingKeysWith: +)
+    /// The runs as the reports take them.
+    var records: [CampaignRunRecord] {
+        runs.enumerated().map { k, r in
+            let result = ScenarioResult(r.result, name: r.scenario.name, repeatIndex: r.scenario.repeatIndex,
+                                        seed: r.scenario.seed, reproduce: r.reproduce, index: r.index)
+            let det = deterministic[k].map { d in
+                DeterministicRecord(buckets: DeterministicReportData(d).buckets, schedule: d.failure?.schedule.description,
+                                    timeline: d.failure.map { ReportTimeline($0.timeline) })
             }
+            return CampaignRunRecord(result: result, config: r.scenario.config, histograms: r.result.histogramDictionary,
+                                     perturbPoints: r.result.activePerturbPoints.map(\.name), deterministic: det)
         }
-        let result: ReportResult = harnessError != nil ? .error : (found ? .fail : .pass)
-        let failing = runs.first { !$0.result.violations.isEmpty }
-        // Deterministic mode: the failing run's replay data (or the first
-        // run's), never summed over runs.
-        let detIndex = runs.indices.first { deterministic[$0]?.failure != nil } ?? deterministic.keys.min()
-        var schedule: String?
-        if let i = detIndex, let d = deterministic[i] {
-            histograms[DeterministicReportData.histogram] = DeterministicReportData(d).buckets
-            schedule = d.failure?.schedule.description
-        }
-        return RunReport(result: result, interrupted: interrupted, campaign: campaign.name, config: config,
-                         durationSeconds: runs.reduce(0) { $0 + $1.result.durationSeconds },
-                         counters: counters, histograms: histograms,
-                         perturbPoints: (first?.result.activePerturbPoints ?? []).map(\.name),
-                         reproduce: failing?.reproduce ?? first?.reproduce ?? "",
-                         violations: runs.flatMap { $0.result.violations.map(ReportViolation.init) },
-                         scenarios: runs.count > 1 ? scenarioResults : [],
-                         schedule: schedule, error: harnessError)
+    }
+
+    /// The report (JSON, JUnit, HTML): see `CampaignReport.build`.
+    func report(campaign: Campaign, totalRuns: Int, shard: ShardSpec?) -> RunReport {
+        CampaignReport.build(campaign: campaign.name, runs: records,
+                             fallbackConfig: campaign.runs.first?.config ?? CampaignConfig.default,
+                             totalRuns: totalRuns, interrupted: interrupted, harnessError: harnessError, shard: shard)
     }
 }
 
@@ -75,13 +54,17 @@ struct CampaignRunner {
     let quiet: Bool
     let deterministic: DeterministicOptions
     let reportPath: String?
+    /// Each run's position in the whole campaign (`--shard` runs a part).
+    var runIndices: [Int]
+    /// The runs of the whole campaign, before `--shard`.
+    var totalRuns: Int
 
     func reproduceLine(for s: ResolvedScenario, deterministicResult d: DeterministicResult? = nil) -> String {
         var args = ["mmutorture", "run"]
         if let configPath { args.append(shellQuote(configPath)) }
         args += ["--seed", String(s.masterSeed)]
         args += overrides.argumentsWithoutSeed
-        if campaign.runs.count > 1 || only != nil || s.repeatIndex > 0 { args += ["--only", shellQuote(s.label)] }
+        if totalRuns > 1 || only != nil || s.repeatIndex > 0 { args += ["--only", shellQuote(s.label)] }
         if s.config.mode == .deterministic {
             args += deterministic.arguments
             if let f = d?.failure {
@@ -102,8 +85,9 @@ struct CampaignRunner {
     func run() -> CampaignOutcome {
         var outcome = CampaignOutcome()
         let tty = isatty(1) != 0 && !quiet
-        for s in campaign.runs {
+        for (k, s) in campaign.runs.enumerated() {
             if mmut_interrupt_signal() != 0 { outcome.interrupted = true; break }
+            let index = runIndices[k]
             let c = s.config
             let seedNote = c.seedWasRandom ? " (random)" : ""
             print("== \(s.label): seed \(s.seed)\(seedNote), protocol \(c.protocol.rawValue), mutant \(c.mutant.rawValue), "
@@ -111,7 +95,7 @@ struct CampaignRunner {
                   + "budget \(c.duration)\(c.operations > 0 ? " / \(c.operations) accesses" : "")")
             let params = RunParameters(c)
             if c.mode == .deterministic {
-                if runDeterministic(s, params, tty: tty, into: &outcome) { break }
+                if runDeterministic(s, index: index, params, tty: tty, into: &outcome) { break }
                 continue
             }
             let result = NativeRunner.run(params, progress: tty ? { p in
@@ -123,7 +107,7 @@ struct CampaignRunner {
             } : nil)
             if tty { print("\r", terminator: "") }
             let reproduce = reproduceLine(for: s)
-            outcome.runs.append((s, result, reproduce))
+            outcome.runs.append((s, result, reproduce, index))
             if !quiet {
                 print("  active perturbation points: "
                       + (result.activePerturbPoints.isEmpty ? "none" : result.activePerturbPoints.map(\.name).joined(separator: ", ")))
@@ -154,7 +138,7 @@ struct CampaignRunner {
 
     /// One scenario run in deterministic mode. Returns true when the
     /// campaign must stop (a harness failure, an interrupt).
-    func runDeterministic(_ s: ResolvedScenario, _ params: RunParameters, tty: Bool, into outcome: inout CampaignOutcome) -> Bool {
+    func runDeterministic(_ s: ResolvedScenario, index: Int, _ params: RunParameters, tty: Bool, into outcome: inout CampaignOutcome) -> Bool {
         var settings = deterministic.settings
         settings.expectedInvariants = ProtocolVariants.info(s.config.mutant)?.expectedInvariants ?? []
         let runner = DeterministicRunner(params: params, settings: settings)
@@ -171,7 +155,7 @@ struct CampaignRunner {
         let result = d.runResult(seed: s.seed, activePerturbPoints: runner.delayPoints)
         let reproduce = reproduceLine(for: s, deterministicResult: d)
         outcome.deterministic[outcome.runs.count] = d
-        outcome.runs.append((s, result, reproduce))
+        outcome.runs.append((s, result, reproduce, index))
         if !quiet {
             print("  delays at perturbation points: "
                   + (runner.delayPoints.isEmpty ? "none" : runner.delayPoints.map(\.name).joined(separator: ", ")))
@@ -239,7 +223,7 @@ struct CampaignRunner {
 /// besides the schedule string: the histogram `deterministic` of the JSON
 /// report, a bucket per number.
 struct DeterministicReportData {
-    static let histogram = "deterministic"
+    static let histogram = CampaignReport.deterministicHistogram
     var executions: UInt64 = 0
     var steps: UInt64 = 0
     var failingExecution: UInt64?

@@ -58,6 +58,16 @@ extension ReportViolation {
     }
 }
 
+extension ScenarioResult {
+    /// One run's entry in a report.
+    init(_ r: RunResult, name: String, repeatIndex: Int, seed: UInt64, reproduce: String, index: Int?, shard: Int? = nil) {
+        self.init(name: name, repeatIndex: repeatIndex, seed: seed, result: r.reportResult,
+                  durationSeconds: r.durationSeconds, counters: r.counterDictionary, reproduce: reproduce,
+                  violations: r.violations.map(ReportViolation.init), error: r.harnessError,
+                  interrupted: r.interrupted, index: index, shard: shard)
+    }
+}
+
 extension RunResult {
     var reportResult: ReportResult {
         switch outcome {
