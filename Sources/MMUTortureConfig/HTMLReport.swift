@@ -253,17 +253,30 @@ public enum HTMLReport {
         return out
     }
 
-    /// Escaped `text` with the values it names (`0x...` words, spte
-    /// decodings in parentheses kept as they are) set in `<code>`.
+    /// Escaped `text` with the values it names set in `<code>`: each hex
+    /// word (`0x54a1`) with its decoding in parentheses, if one follows
+    /// (`0x54a1(P A HW pfn=5)`), as one piece.
     static func valuesMarked(_ text: String) -> String {
-        text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
-            let w = String(word)
-            let bare = w.trimmingCharacters(in: CharacterSet(charactersIn: "(),;[]"))
-            if bare.hasPrefix("0x") || bare.hasPrefix("spte=0x") {
-                return esc(w).replacingOccurrences(of: esc(bare), with: "<code class=\"v\">\(esc(bare))</code>")
+        let chars = Array(text)
+        var out = ""
+        var plain = ""
+        var i = 0
+        func isHex(_ c: Character) -> Bool { c.isHexDigit }
+        while i < chars.count {
+            let atWordStart = i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber)
+            if atWordStart, chars[i] == "0", i + 2 < chars.count, chars[i + 1] == "x", isHex(chars[i + 2]) {
+                var j = i + 2
+                while j < chars.count && isHex(chars[j]) { j += 1 }
+                if j < chars.count && chars[j] == "(", let close = chars[j...].firstIndex(of: ")") { j = close + 1 }
+                out += esc(plain) + "<code class=\"v\">" + esc(String(chars[i..<j])) + "</code>"
+                plain = ""
+                i = j
+            } else {
+                plain.append(chars[i])
+                i += 1
             }
-            return esc(w)
-        }.joined(separator: " ")
+        }
+        return out + esc(plain)
     }
 
     /// 1234567 as "1 234 567" (thin spaces), so big counts read at a glance.

@@ -111,6 +111,7 @@ struct MutantsVerifyCommand: ParsableCommand {
         var r = RunReport(result: allGood && !interrupted ? .pass : .fail, interrupted: interrupted,
                           campaign: "mutants-verify", config: CampaignConfig.default,
                           durationSeconds: results.reduce(0) { $0 + $1.durationSeconds },
+                          counters: results.reduce(into: [:]) { $0.merge($1.counters, uniquingKeysWith: &+) },
                           scenarios: results, shard: shard)
         r.violations = results.flatMap(\.violations)
         try reports.write(r)

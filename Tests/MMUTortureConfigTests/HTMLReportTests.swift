@@ -48,7 +48,7 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(html.contains("bad &lt;b&gt;&amp;&lt;/b&gt; \\x01"), "escaped, the control character made visible")
         XCTAssertEqual(count("<table class=\"trace\">", in: html), 1)
         XCTAssertEqual(count("<tr class=\"violating\">", in: html), 1, "the violating event marked")
-        XCTAssertTrue(html.contains("<code class=\"v\">spte=0x8003</code>"))
+        XCTAssertTrue(html.contains("spte=<code class=\"v\">0x8003</code>"))
         XCTAssertFalse(html.contains("class=\"lanes\""), "a native run has no timeline")
     }
 
@@ -79,7 +79,7 @@ final class HTMLReportTests: XCTestCase {
             XCTAssertEqual(count("class=\"lane act", in: html), 3, "one cell per drawn step")
             XCTAssertEqual(count("class=\"lane act violation", in: html), 1, "the violating step marked")
             XCTAssertTrue(html.contains("data-thread=\"vcpu1\" data-step=\"12\""))
-            XCTAssertTrue(html.contains("<code class=\"v\">0x54e3(P</code>"), "spte values set apart")
+            XCTAssertTrue(html.contains("<code class=\"v\">0x54e3(P W)</code> =&gt; VIOLATION"), "spte values set apart")
             XCTAssertEqual(count("<circle class=\"step-dot", in: html), 3)
             XCTAssertEqual(count("step-dot violation", in: html), 1)
             XCTAssertFalse(html.contains("<table class=\"trace\">"), "drawn, not listed")
@@ -124,6 +124,12 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(count("<tr class=", in: runsTable), 5, "one row per run")
         XCTAssertTrue(runsTable.contains("<th>shard</th>"))
         XCTAssertEqual(count("<tr class=\"fail\"><td>1</td>", in: runsTable), 1, "run 3 failed in shard 1")
+    }
+
+    func testValuesAreMarkedWithTheirDecoding() {
+        XCTAssertEqual(HTMLReport.valuesMarked("cmpxchg spte(gfn 5): 0x54a1(P A HW pfn=5) -> 0x54a3 <x>"),
+                       "cmpxchg spte(gfn 5): <code class=\"v\">0x54a1(P A HW pfn=5)</code> -&gt; <code class=\"v\">0x54a3</code> &lt;x&gt;")
+        XCTAssertEqual(HTMLReport.valuesMarked("a0x12 0xzz 0x"), "a0x12 0xzz 0x", "not hex words")
     }
 
     func testPercentileChartWhenLatencyIsPresent() {
