@@ -11,23 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-.build/release/mmutorture}
 OUT=${2:-.build/html-e2e}
-SUDO=$([ "$(id -u)" -eq 0 ] || echo sudo)
 rm -rf "$OUT"; mkdir -p "$OUT"
 
-# What the checks need: a browser, html5lib and junitparser.
-if ! command -v chromium-headless-shell >/dev/null 2>&1; then
-    echo "html-e2e: installing chromium-headless-shell with apt-get"
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium-headless-shell >/dev/null
-fi
-if ! python3 -c 'import html5lib, junitparser' 2>/dev/null; then
-    echo "html-e2e: installing html5lib and junitparser"
-    if ! command -v pip3 >/dev/null 2>&1; then
-        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-pip >/dev/null
-    fi
-    pip3 install -q html5lib junitparser 2>/dev/null || pip3 install -q --break-system-packages html5lib junitparser \
-        || $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-html5lib python3-junitparser
-fi
+bash scripts/e2e-deps.sh
 CHECK="python3 scripts/check-reports.py"
 
 expect() {  # expect EXIT COMMAND...: run it, quietly, and insist on its exit status

@@ -75,7 +75,7 @@ struct MutantsVerifyCommand: ParsableCommand {
                     error: nil, interrupted: r.interrupted, index: runIndex, shard: shard?.index))
             }
             if caught < attempted { allGood = false }
-            if quiet && caught == attempted { continue }
+            if attempted == 0 || (quiet && caught == attempted) { continue }
             times.sort()
             let median = times.isEmpty ? "-" : String(format: "%.2fs", times[times.count / 2])
             let maxT = times.last.map { String(format: "%.2fs", $0) } ?? "-"
@@ -103,7 +103,7 @@ struct MutantsVerifyCommand: ParsableCommand {
                         reproduce: "mmutorture run --protocol \(proto.rawValue) --seed \(c.seed) --duration \(c.duration)",
                         index: runIndex, shard: shard?.index))
                 }
-                if quiet && clean == attempted { continue }
+                if attempted == 0 || (quiet && clean == attempted) { continue }
                 print(("correct " + proto.rawValue).rightPad(22) + "clean \(clean)/\(attempted)" + (clean < attempted ? "   FALSE ALARM OR BUG" : ""))
             }
         }

@@ -79,6 +79,6 @@ struct ReportHTMLCommand: ParsableCommand {
     func run() throws {
         try withInputErrorsReported { try AtomicFileWriter.checkWritable(path: output) }
         let r = try readReport(report)
-        try ReportOptions.parse(["--html", output]).write(r)
+        try ReportOptions.write(r, to: ReportOutputs(html: output))
     }
 }

@@ -20,6 +20,10 @@ struct ReportOptions: ParsableArguments {
 
     /// Writes every report asked for; a failure is a harness failure (exit 3).
     func write(_ r: RunReport) throws {
+        try Self.write(r, to: outputs)
+    }
+
+    static func write(_ r: RunReport, to outputs: ReportOutputs) throws {
         do { try outputs.write(r) } catch {
             printError("mmutorture: could not write a report: \(error)")
             throw ExitCode(3)
