@@ -1,4 +1,5 @@
 import Foundation
+import MMUTortureCore
 
 /// A violation's interleaving drawn as one lane per thread: the
 /// deterministic timeline (`ReportTimeline`), or for a deterministic report
@@ -7,17 +8,9 @@ import Foundation
 /// read and wrote (spte values included); the violating step is marked.
 struct Swimlanes {
     var columns: [String]
-    var rows: [TimelineRowData]
+    /// The drawn steps; a row's `thread` is its lane (column index).
+    var rows: [TimelineRow]
     var omittedRows: Int
-
-    struct TimelineRowData {
-        var step: UInt64
-        var lane: Int
-        var thread: String
-        var text: String
-        var violation: Bool
-        var collapsedBefore: UInt64
-    }
 
     /// The lanes of `report`'s failing execution, or nil when it has none
     /// to draw (a native report, a passing one).
@@ -25,10 +18,7 @@ struct Swimlanes {
         if let t = report.timeline, !t.rows.isEmpty, !t.columns.isEmpty {
             columns = t.columns
             omittedRows = t.omittedRows
-            rows = t.rows.map {
-                TimelineRowData(step: $0.step, lane: min(max($0.thread, 0), t.columns.count - 1), thread: $0.threadName,
-                                text: $0.text, violation: $0.violation, collapsedBefore: $0.collapsedBefore)
-            }
+            rows = t.rows.map { var r = $0; r.thread = min(max(r.thread, 0), t.columns.count - 1); return r }
             return
         }
         guard report.mode == .deterministic, let trace = report.violations.first?.trace, !trace.isEmpty else { return nil }
@@ -44,9 +34,8 @@ struct Swimlanes {
         omittedRows = 0
         rows = trace.map { e in
             let marked = e.event.hasPrefix(">> ")
-            return TimelineRowData(step: e.seq, lane: threads.firstIndex(of: e.thread) ?? 0, thread: e.thread,
-                                   text: marked ? String(e.event.dropFirst(3)) : e.event, violation: marked,
-                                   collapsedBefore: 0)
+            return TimelineRow(step: e.seq, thread: threads.firstIndex(of: e.thread) ?? 0, threadName: e.thread,
+                               text: marked ? String(e.event.dropFirst(3)) : e.event, violation: marked, collapsedBefore: 0)
         }
     }
 
@@ -68,8 +57,8 @@ struct Swimlanes {
             out += "<div class=\"step\(v)\" id=\"step-\(r.step)\">\(r.step)</div>"
             for lane in columns.indices {
                 let odd = lane % 2 == 1 ? " odd" : ""
-                if lane == r.lane {
-                    out += "<div class=\"lane act\(v)\(odd)\" data-thread=\"\(HTMLReport.esc(r.thread))\" data-step=\"\(r.step)\">"
+                if lane == r.thread {
+                    out += "<div class=\"lane act\(v)\(odd)\" data-thread=\"\(HTMLReport.esc(r.threadName))\" data-step=\"\(r.step)\">"
                         + (r.violation ? "<span class=\"mark\">VIOLATION</span>" : "")
                         + HTMLReport.valuesMarked(r.text) + "</div>"
                 } else {
@@ -95,11 +84,11 @@ struct Swimlanes {
             s += "<text x=\"4\" y=\"\(y(lane) + 4)\">\(HTMLReport.esc(c))</text>"
             s += "<line class=\"lane-line\" x1=\"\(left)\" y1=\"\(y(lane))\" x2=\"\(width - 10)\" y2=\"\(y(lane))\"></line>"
         }
-        let points = rows.enumerated().map { (i, r) in "\(left + i * dx + dx / 2),\(y(r.lane))" }
+        let points = rows.enumerated().map { (i, r) in "\(left + i * dx + dx / 2),\(y(r.thread))" }
         if points.count > 1 { s += "<polyline class=\"hop\" points=\"\(points.joined(separator: " "))\"></polyline>" }
         for (i, r) in rows.enumerated() {
-            s += "<circle class=\"step-dot\(r.violation ? " violation" : "")\" cx=\"\(left + i * dx + dx / 2)\" cy=\"\(y(r.lane))\" "
-                + "r=\"\(r.violation ? 7 : 4)\"><title>step \(r.step), \(HTMLReport.esc(r.thread)): \(HTMLReport.esc(r.text))</title></circle>"
+            s += "<circle class=\"step-dot\(r.violation ? " violation" : "")\" cx=\"\(left + i * dx + dx / 2)\" cy=\"\(y(r.thread))\" "
+                + "r=\"\(r.violation ? 7 : 4)\"><title>step \(r.step), \(HTMLReport.esc(r.threadName)): \(HTMLReport.esc(r.text))</title></circle>"
         }
         return s + "</svg>"
     }

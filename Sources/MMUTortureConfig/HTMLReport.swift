@@ -229,28 +229,21 @@ public enum HTMLReport {
     /// HTML forbids in a document (controls other than tab and newline,
     /// noncharacters) become a visible `\xNN`.
     static func esc(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
+        XMLEscaping.escape(text, isAllowed: { scalar in
+            let v = scalar.value
+            return v == 0x9 || v == 0xA || (0x20...0x7E).contains(v) || (0xA0...0xD7FF).contains(v)
+                || ((0xE000...0xFFFD).contains(v) && !(0xFDD0...0xFDEF).contains(v))
+                || (v >= 0x10000 && v & 0xFFFE != 0xFFFE)
+        }, replacement: { scalar in
             switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                let v = scalar.value
-                let allowed = v == 0x9 || v == 0xA || (0x20...0x7E).contains(v) || (0xA0...0xD7FF).contains(v)
-                    || ((0xE000...0xFFFD).contains(v) && !(0xFDD0...0xFDEF).contains(v))
-                    || (v >= 0x10000 && v & 0xFFFE != 0xFFFE)
-                if allowed {
-                    out.unicodeScalars.append(scalar)
-                } else {
-                    out += "\\x" + String(v, radix: 16, uppercase: true).leftPadded(to: 2)
-                }
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "'": return "&#39;"
+            default: return nil
             }
-        }
-        return out
+        })
     }
 
     /// Escaped `text` with the values it names set in `<code>`: each hex

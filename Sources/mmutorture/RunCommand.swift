@@ -61,9 +61,9 @@ struct RunCommand: ParsableCommand {
         let indices = shard?.runs(of: totalRuns) ?? Array(0..<totalRuns)
         var part = campaign
         part.runs = indices.map { campaign.runs[$0] }
-        let outcome = CampaignRunner(campaign: part, configPath: config, overrides: overrides, only: only,
-                                     quiet: reports.quiet, deterministic: deterministic, reportPath: reports.report,
-                                     runIndices: indices, totalRuns: totalRuns).run()
+        let outcome = CampaignRunner(campaign: part, configPath: config, reproduceArguments: overrides.argumentsWithoutSeed,
+                                     only: only, quiet: reports.quiet, deterministic: deterministic.runOptions,
+                                     reportPath: reports.report, runIndices: indices, totalRuns: totalRuns).run()
         try reports.write(outcome.report(campaign: campaign, totalRuns: totalRuns, shard: shard))
         throw ExitCode(outcome.exitStatus)
     }
@@ -166,6 +166,12 @@ struct DeterministicOptions: ParsableArguments {
                 throw UsageFailure(description: "\(run.file ?? "config"): \(run.label): \(why)")
             }
         }
+    }
+
+    /// What the campaign runner takes from these options.
+    var runOptions: DeterministicRunOptions {
+        DeterministicRunOptions(settings: settings, arguments: arguments, executions: executions,
+                                checkDeterminism: checkDeterminism)
     }
 
     /// The options as command-line arguments, for reproduce lines (without

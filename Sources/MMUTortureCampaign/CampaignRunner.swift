@@ -4,19 +4,20 @@ import MMUTortureCore
 import URCUShim
 
 /// What a campaign found, scenario run by scenario run.
-struct CampaignOutcome {
+public struct CampaignOutcome {
     /// `index`: the run's position in the whole (unsharded) campaign.
-    var runs: [(scenario: ResolvedScenario, result: RunResult, reproduce: String, index: Int)] = []
+    public var runs: [(scenario: ResolvedScenario, result: RunResult, reproduce: String, index: Int)] = []
     /// Deterministic runs' results, by index into `runs`.
-    var deterministic: [Int: DeterministicResult] = [:]
-    var interrupted = false
-    var harnessError: String?
+    public var deterministic: [Int: DeterministicResult] = [:]
+    public var interrupted = false
+    public var harnessError: String?
     /// `--check-determinism` found two runs of one execution that differ.
-    var determinismMismatch = false
+    public var determinismMismatch = false
 
-    var found: Bool { runs.contains { !$0.result.violations.isEmpty } }
+    public var found: Bool { runs.contains { !$0.result.violations.isEmpty } }
 
-    var exitStatus: Int32 {
+    /// 0 clean, 1 violation, 3 harness failure or determinism mismatch, 130 interrupted.
+    public var exitStatus: Int32 {
         if harnessError != nil || determinismMismatch { return 3 }
         if found { return 1 }
         if interrupted { return 130 }
@@ -24,7 +25,7 @@ struct CampaignOutcome {
     }
 
     /// The runs as the reports take them.
-    var records: [CampaignRunRecord] {
+    public var records: [CampaignRunRecord] {
         runs.enumerated().map { k, r in
             let result = ScenarioResult(r.result, name: r.scenario.name, repeatIndex: r.scenario.repeatIndex,
                                         seed: r.scenario.seed, reproduce: r.reproduce, index: r.index)
@@ -38,7 +39,7 @@ struct CampaignOutcome {
     }
 
     /// The report (JSON, JUnit, HTML): see `CampaignReport.build`.
-    func report(campaign: Campaign, totalRuns: Int, shard: ShardSpec?) -> RunReport {
+    public func report(campaign: Campaign, totalRuns: Int, shard: ShardSpec?) -> RunReport {
         CampaignReport.build(campaign: campaign.name, runs: records,
                              fallbackConfig: campaign.runs.first?.config ?? CampaignConfig.default,
                              totalRuns: totalRuns, interrupted: interrupted, harnessError: harnessError, shard: shard)
@@ -46,24 +47,43 @@ struct CampaignOutcome {
 }
 
 /// Runs every scenario run of a campaign in order, printing as it goes.
-struct CampaignRunner {
-    let campaign: Campaign
-    let configPath: String?
-    let overrides: OverrideOptions
-    let only: String?
-    let quiet: Bool
-    let deterministic: DeterministicOptions
-    let reportPath: String?
+public struct CampaignRunner {
+    public let campaign: Campaign
+    /// The campaign file, for reproduce lines.
+    public let configPath: String?
+    /// The command line's overrides but the seed, for reproduce lines.
+    public let reproduceArguments: [String]
+    /// `--only`, if given.
+    public let only: String?
+    public let quiet: Bool
+    public let deterministic: DeterministicRunOptions
+    /// `--report`, for the replay hint of a deterministic failure.
+    public let reportPath: String?
     /// Each run's position in the whole campaign (`--shard` runs a part).
-    var runIndices: [Int]
+    public var runIndices: [Int]
     /// The runs of the whole campaign, before `--shard`.
-    var totalRuns: Int
+    public var totalRuns: Int
+
+    /// A runner of `campaign`'s runs; `runIndices` defaults to 0 ..< its run count.
+    public init(campaign: Campaign, configPath: String? = nil, reproduceArguments: [String] = [], only: String? = nil,
+                quiet: Bool = false, deterministic: DeterministicRunOptions = DeterministicRunOptions(),
+                reportPath: String? = nil, runIndices: [Int]? = nil, totalRuns: Int? = nil) {
+        self.campaign = campaign
+        self.configPath = configPath
+        self.reproduceArguments = reproduceArguments
+        self.only = only
+        self.quiet = quiet
+        self.deterministic = deterministic
+        self.reportPath = reportPath
+        self.runIndices = runIndices ?? Array(campaign.runs.indices)
+        self.totalRuns = totalRuns ?? campaign.runs.count
+    }
 
     func reproduceLine(for s: ResolvedScenario, deterministicResult d: DeterministicResult? = nil) -> String {
         var args = ["mmutorture", "run"]
         if let configPath { args.append(shellQuote(configPath)) }
         args += ["--seed", String(s.masterSeed)]
-        args += overrides.argumentsWithoutSeed
+        args += reproduceArguments
         if totalRuns > 1 || only != nil || s.repeatIndex > 0 { args += ["--only", shellQuote(s.label)] }
         if s.config.mode == .deterministic {
             args += deterministic.arguments
@@ -82,7 +102,8 @@ struct CampaignRunner {
         return args.joined(separator: " ")
     }
 
-    func run() -> CampaignOutcome {
+    /// Runs every run in order, printing as it goes.
+    public func run() -> CampaignOutcome {
         var outcome = CampaignOutcome()
         let tty = isatty(1) != 0 && !quiet
         for (k, s) in campaign.runs.enumerated() {
@@ -219,21 +240,42 @@ struct CampaignRunner {
     }
 }
 
+/// What `run`'s deterministic-mode options ask of the runner.
+public struct DeterministicRunOptions: Sendable {
+    /// The runner's settings (strategy, executions, shrinking).
+    public var settings: DeterministicSettings
+    /// The options as command-line arguments, for reproduce lines (without
+    /// --executions, --first-execution and --check-determinism).
+    public var arguments: [String]
+    /// `--executions`, if given.
+    public var executions: Int?
+    /// `--check-determinism`.
+    public var checkDeterminism: Bool
+
+    public init(settings: DeterministicSettings = DeterministicSettings(), arguments: [String] = [],
+                executions: Int? = nil, checkDeterminism: Bool = false) {
+        self.settings = settings
+        self.arguments = arguments
+        self.executions = executions
+        self.checkDeterminism = checkDeterminism
+    }
+}
+
 /// What a deterministic run's report carries for `mmutorture replay`,
 /// besides the schedule string: the histogram `deterministic` of the JSON
 /// report, a bucket per number.
-struct DeterministicReportData {
-    static let histogram = CampaignReport.deterministicHistogram
-    var executions: UInt64 = 0
-    var steps: UInt64 = 0
-    var failingExecution: UInt64?
-    var vcpus: Int?
-    var accessesPerVCPU: UInt64?
-    var mmuOperations: Int?
-    var vcpuStreams: [Int]?
-    var traceHash: UInt64?
+public struct DeterministicReportData {
+    public static let histogram = CampaignReport.deterministicHistogram
+    public var executions: UInt64 = 0
+    public var steps: UInt64 = 0
+    public var failingExecution: UInt64?
+    public var vcpus: Int?
+    public var accessesPerVCPU: UInt64?
+    public var mmuOperations: Int?
+    public var vcpuStreams: [Int]?
+    public var traceHash: UInt64?
 
-    init(_ d: DeterministicResult) {
+    public init(_ d: DeterministicResult) {
         executions = UInt64(d.executions)
         steps = d.steps
         if let f = d.failure {
@@ -246,7 +288,7 @@ struct DeterministicReportData {
         }
     }
 
-    init?(_ buckets: [String: UInt64]?) {
+    public init?(_ buckets: [String: UInt64]?) {
         guard let b = buckets else { return nil }
         executions = b["executions"] ?? 0
         steps = b["steps"] ?? 0
@@ -260,7 +302,7 @@ struct DeterministicReportData {
         }
     }
 
-    var buckets: [String: UInt64] {
+    public var buckets: [String: UInt64] {
         var b: [String: UInt64] = ["executions": executions, "steps": steps]
         if let failingExecution { b["failing_execution"] = failingExecution }
         if let vcpus { b["vcpus"] = UInt64(vcpus) }
@@ -272,21 +314,21 @@ struct DeterministicReportData {
     }
 
     /// The shape of the execution the schedule replays.
-    var shape: ExecutionShape? {
+    public var shape: ExecutionShape? {
         guard let vcpus, let accessesPerVCPU, let mmuOperations else { return nil }
         return ExecutionShape(vcpus: vcpus, accessesPerVCPU: accessesPerVCPU, mmuOperations: mmuOperations,
                               vcpuStreams: vcpuStreams)
     }
 }
 
-func fmt(_ d: Double) -> String { String(format: "%.1f", d) }
-func fmtRate(_ d: Double) -> String {
+public func fmt(_ d: Double) -> String { String(format: "%.1f", d) }
+public func fmtRate(_ d: Double) -> String {
     if d >= 1e6 { return String(format: "%.1fM", d / 1e6) }
     if d >= 1e3 { return String(format: "%.1fk", d / 1e3) }
     return String(format: "%.0f", d)
 }
 
-func shellQuote(_ s: String) -> String {
+public func shellQuote(_ s: String) -> String {
     if s.allSatisfy({ $0.isLetter || $0.isNumber || "-_./#=:".contains($0) }) { return s }
     return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
