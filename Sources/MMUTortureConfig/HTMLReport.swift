@@ -308,7 +308,7 @@ public enum HTMLReport {
     tr.zero{color:var(--mute)}
     tr.violating td{background:#ffebe9;font-weight:600}
     tr.fail td{background:#fff5f5}tr.error td{background:#fffbe6}
-    .kv th{background:var(--bg);white-space:nowrap}.kv td{overflow-wrap:anywhere;word-break:break-all}
+    .kv th{background:var(--bg);white-space:nowrap}.kv td{overflow-wrap:anywhere}
     .cell.ok{background:#dafbe1}.cell.bad{background:#ffcecb;font-weight:600}.cell.none{color:var(--mute)}
     .shardtag{display:block;font-size:11px;color:var(--mute)}
     code.v,code.spte{background:#eef1f4;border-radius:3px;padding:0 2px}
