@@ -9,7 +9,7 @@ SWIFTFLAGS := -c release -Xswiftc -enable-testing
 ARGS    ?=
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build run test unit-tests ci-campaigns mutants-gate bench clean
+.PHONY: all deps build build-tests run test unit-tests ci-campaigns e2e bench clean
 
 all: build
 
@@ -28,12 +28,22 @@ build: deps
 run: build
 	$(BIN) run $(ARGS)
 
-# Unit tests (XCTest, release build, run serially: stress tests want the
-# cores), then the CI campaigns.
-test: build unit-tests ci-campaigns
+# The package and its tests in one build: `swift build --build-tests`
+# builds the executable too, and `swift test --skip-build` runs the tests
+# without building again (plain `swift build` then `swift test` compiles
+# everything twice on a fresh clone).
+build-tests: deps
+	$(SWIFT) build --build-tests $(SWIFTFLAGS)
 
-unit-tests: deps
-	$(SWIFT) test $(SWIFTFLAGS)
+# Unit tests (XCTest, release build, run serially: stress tests want the
+# cores), then the CI campaigns and the end-to-end checks of the reports
+# and of the engines in deploy/.
+test: build-tests
+	$(SWIFT) test --skip-build $(SWIFTFLAGS)
+	@bash scripts/ci-campaigns.sh $(BIN)
+
+unit-tests: build-tests
+	$(SWIFT) test --skip-build $(SWIFTFLAGS)
 
 ci-campaigns: build
 	@bash scripts/ci-campaigns.sh $(BIN)

@@ -51,11 +51,18 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Campaigns: the runner of a campaign's runs, the mapping from a
+        // resolved config to the runner's parameters, the terminal summary.
+        .target(
+            name: "MMUTortureCampaign",
+            dependencies: ["MMUTortureCore", "MMUTortureConfig", "URCUShim"]
+        ),
         .executableTarget(
             name: "mmutorture",
             dependencies: [
                 "MMUTortureCore",
                 "MMUTortureConfig",
+                "MMUTortureCampaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,6 +75,10 @@ let package = Package(
         .testTarget(
             name: "MMUTortureConfigTests",
             dependencies: ["MMUTortureConfig", "MMUTortureCore"]
+        ),
+        .testTarget(
+            name: "MMUTortureCampaignTests",
+            dependencies: ["MMUTortureCampaign", "MMUTortureConfig", "MMUTortureCore"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -67,5 +67,24 @@ if [ "$got" -eq 130 ] && grep -q '"interrupted" : true' "$OUT/interrupted.json";
 else
     fail=$((fail + 1)); echo "ci-campaigns: FAILED sigint (exit $got)"; cat "$OUT/sigint.log"; cat "$OUT/interrupted.json" 2>/dev/null | head
 fi
+# The reports as their readers see them (strict HTML5 parser, headless
+# browser, junitparser), the engine files in deploy/, and a Slurm job array
+# on a one-node cluster (root only: it starts munged and the Slurm daemons).
+e2e() {  # e2e NAME COMMAND...
+    local name=$1; shift
+    if "$@" > "$OUT/$name.log" 2>&1; then
+        pass=$((pass + 1)); echo "ci-campaigns: ok     $name"; grep -E "^(check-reports|check-deploy|same-campaign|slurm-e2e): " "$OUT/$name.log" | sed 's/^/    /'
+    else
+        fail=$((fail + 1)); echo "ci-campaigns: FAILED $name"; tail -40 "$OUT/$name.log"
+    fi
+}
+bash scripts/e2e-deps.sh
+e2e html-e2e bash scripts/html-e2e.sh "$BIN" "$OUT/html"
+e2e deploy python3 scripts/check-deploy.py "$BIN"
+if [ "$(id -u)" -eq 0 ]; then
+    e2e slurm-e2e bash scripts/slurm-e2e.sh "$BIN"
+else
+    echo "ci-campaigns: skipped slurm-e2e (it starts munged and the Slurm daemons: run as root, as CI does)"
+fi
 echo "ci-campaigns: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -26,6 +26,9 @@ import MMUTortureCore
 /// | `scenarios` | per-run results of a multi-scenario campaign (else empty) |
 /// | `schedule` | the deterministic scheduler's replay string, or null |
 /// | `error` | the harness error, or null |
+/// | `shard` | `{"index": K, "count": N}` in a shard's report, else absent |
+/// | `shards` | in a merged report, one summary per shard merged, else absent |
+/// | `timeline` | the deterministic failing execution drawn as rows, else absent |
 public struct RunReport: Codable, Equatable, Sendable {
     /// Always "mmutorture".
     public var tool: String
@@ -65,6 +68,12 @@ public struct RunReport: Codable, Equatable, Sendable {
     public var schedule: String?
     /// What went wrong in the harness, when `result` is error.
     public var error: String?
+    /// The shard this report covers (`--shard K/N`), nil for a whole campaign.
+    public var shard: ShardSpec?
+    /// In a merged report, what each merged shard reported; else empty.
+    public var shards: [ShardSummary]
+    /// The deterministic failing execution's timeline, as data.
+    public var timeline: ReportTimeline?
 
     /// A report of a run of `config`: seed, mode, protocol and mutant are
     /// taken from it; the rest defaults to an empty passing run.
@@ -72,7 +81,8 @@ public struct RunReport: Codable, Equatable, Sendable {
                 config: CampaignConfig, durationSeconds: Double = 0, counters: [String: UInt64] = [:],
                 histograms: [String: [String: UInt64]] = [:], perturbPoints: [String] = [],
                 reproduce: String = "", violations: [ReportViolation] = [], scenarios: [ScenarioResult] = [],
-                schedule: String? = nil, error: String? = nil) {
+                schedule: String? = nil, error: String? = nil, shard: ShardSpec? = nil,
+                shards: [ShardSummary] = [], timeline: ReportTimeline? = nil) {
         self.tool = "mmutorture"
         self.version = MMUTortureVersion.string
         self.result = result
@@ -92,6 +102,9 @@ public struct RunReport: Codable, Equatable, Sendable {
         self.scenarios = scenarios
         self.schedule = schedule
         self.error = error
+        self.shard = shard
+        self.shards = shards
+        self.timeline = timeline
     }
 
     /// Decodes a report written by `jsonData()` (or by an older version).
@@ -111,7 +124,8 @@ public struct RunReport: Codable, Equatable, Sendable {
     /// The runs the report covers, as JUnit testcases: its `scenarios`, or
     /// for a single-scenario run, the report itself as one result.
     public var scenarioResults: [ScenarioResult] {
-        if !scenarios.isEmpty { return scenarios }
+        // A shard's report always lists its runs, possibly none.
+        if !scenarios.isEmpty || shard != nil { return scenarios }
         return [ScenarioResult(name: config.name, repeatIndex: 0, seed: seed, result: result,
                                durationSeconds: durationSeconds, counters: counters, reproduce: reproduce,
                                violations: violations, error: error, interrupted: interrupted)]
@@ -124,7 +138,7 @@ public struct RunReport: Codable, Equatable, Sendable {
         case durationSeconds = "duration_s"
         case counters, histograms
         case perturbPoints = "perturb_points"
-        case reproduce, violations, scenarios, schedule, error
+        case reproduce, violations, scenarios, schedule, error, shard, shards, timeline
     }
 
     public init(from decoder: Decoder) throws {
@@ -149,6 +163,9 @@ public struct RunReport: Codable, Equatable, Sendable {
         scenarios = try c.decodeIfPresent([ScenarioResult].self, forKey: .scenarios) ?? []
         schedule = try c.decodeIfPresent(String.self, forKey: .schedule)
         error = try c.decodeIfPresent(String.self, forKey: .error)
+        shard = try c.decodeIfPresent(ShardSpec.self, forKey: .shard)
+        shards = try c.decodeIfPresent([ShardSummary].self, forKey: .shards) ?? []
+        timeline = try c.decodeIfPresent(ReportTimeline.self, forKey: .timeline)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -173,5 +190,9 @@ public struct RunReport: Codable, Equatable, Sendable {
         try c.encode(scenarios, forKey: .scenarios)
         try c.encode(schedule, forKey: .schedule)
         try c.encode(error, forKey: .error)
+        // New keys only when they say something: older readers see the same report.
+        try c.encodeIfPresent(shard, forKey: .shard)
+        if !shards.isEmpty { try c.encode(shards, forKey: .shards) }
+        try c.encodeIfPresent(timeline, forKey: .timeline)
     }
 }

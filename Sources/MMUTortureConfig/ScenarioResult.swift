@@ -21,11 +21,16 @@ public struct ScenarioResult: Codable, Equatable, Sendable {
     public var error: String?
     /// Whether the run was cut short by an interrupt.
     public var interrupted: Bool
+    /// The run's position in the whole (unsharded) campaign, 0-based (JSON
+    /// `index`, absent in reports of older versions).
+    public var index: Int?
+    /// The shard that ran it, in a shard's or a merged report (JSON `shard`).
+    public var shard: Int?
 
     /// A result; see the properties.
     public init(name: String, repeatIndex: Int = 0, seed: UInt64, result: ReportResult, durationSeconds: Double,
                 counters: [String: UInt64] = [:], reproduce: String = "", violations: [ReportViolation] = [],
-                error: String? = nil, interrupted: Bool = false) {
+                error: String? = nil, interrupted: Bool = false, index: Int? = nil, shard: Int? = nil) {
         self.name = name
         self.repeatIndex = repeatIndex
         self.seed = seed
@@ -36,6 +41,8 @@ public struct ScenarioResult: Codable, Equatable, Sendable {
         self.violations = violations
         self.error = error
         self.interrupted = interrupted
+        self.index = index
+        self.shard = shard
     }
 
     enum CodingKeys: String, CodingKey {
@@ -43,7 +50,7 @@ public struct ScenarioResult: Codable, Equatable, Sendable {
         case repeatIndex = "repeat"
         case seed, result
         case durationSeconds = "duration_s"
-        case counters, reproduce, violations, error, interrupted
+        case counters, reproduce, violations, error, interrupted, index, shard
     }
 
     public init(from decoder: Decoder) throws {
@@ -58,6 +65,8 @@ public struct ScenarioResult: Codable, Equatable, Sendable {
         violations = try c.decodeIfPresent([ReportViolation].self, forKey: .violations) ?? []
         error = try c.decodeIfPresent(String.self, forKey: .error)
         interrupted = try c.decodeIfPresent(Bool.self, forKey: .interrupted) ?? false
+        index = try c.decodeIfPresent(Int.self, forKey: .index)
+        shard = try c.decodeIfPresent(Int.self, forKey: .shard)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -72,5 +81,7 @@ public struct ScenarioResult: Codable, Equatable, Sendable {
         try c.encode(violations, forKey: .violations)
         try c.encode(error, forKey: .error)
         try c.encode(interrupted, forKey: .interrupted)
+        try c.encodeIfPresent(index, forKey: .index)
+        try c.encodeIfPresent(shard, forKey: .shard)
     }
 }

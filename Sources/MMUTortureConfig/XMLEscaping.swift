@@ -26,24 +26,36 @@ enum XMLEscaping {
     }
 
     private static func escape(_ text: String, inAttribute: Bool) -> String {
+        escape(text, isAllowed: isAllowed) { scalar in
+            switch scalar {
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"" where inAttribute: return "&quot;"
+            case "'" where inAttribute: return "&apos;"
+            case "\n" where inAttribute: return "&#10;"
+            case "\r": return "&#13;"  // a raw CR would be normalised away
+            case "\t" where inAttribute: return "&#9;"
+            default: return nil
+            }
+        }
+    }
+
+    /// `text` with each scalar that `replacement` names replaced, every
+    /// other allowed one kept, and the ones not allowed written as a
+    /// visible `\xNN`: the escaping of XML here and of HTML
+    /// (`HTMLReport.esc`).
+    static func escape(_ text: String, isAllowed: (Unicode.Scalar) -> Bool,
+                       replacement: (Unicode.Scalar) -> String?) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where inAttribute: out += "&quot;"
-            case "'" where inAttribute: out += "&apos;"
-            case "\n" where inAttribute: out += "&#10;"
-            case "\r": out += "&#13;"  // a raw CR would be normalised away
-            case "\t" where inAttribute: out += "&#9;"
-            default:
-                if isAllowed(scalar) {
-                    out.unicodeScalars.append(scalar)
-                } else {
-                    out += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
-                }
+            if let r = replacement(scalar) {
+                out += r
+            } else if isAllowed(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
             }
         }
         return out

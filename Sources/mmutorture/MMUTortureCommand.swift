@@ -16,6 +16,6 @@ struct MMUTortureCommand: ParsableCommand {
         """,
         version: MMUTortureVersion.string,
         subcommands: [RunCommand.self, ReplayCommand.self, MutantsCommand.self,
-                      BenchCommand.self, ValidateCommand.self, LitmusCommand.self]
+                      BenchCommand.self, ValidateCommand.self, LitmusCommand.self, ReportCommand.self]
     )
 }

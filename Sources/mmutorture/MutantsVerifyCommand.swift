@@ -28,29 +28,34 @@ struct MutantsVerifyCommand: ParsableCommand {
     @Option(help: "Budget per correct-protocol run (default: --budget). Mutant runs stop at detection; these always run to the end.")
     var cleanBudget: DurationSpec?
     @Flag(help: "Skip the correct-protocol runs.") var skipClean = false
-    @Flag(help: "Accepted for symmetry with `run`; the table is the output.") var quiet = false
-    @Option(help: "Write a JSON report here (atomically).") var report: String?
-    @Option(help: "Write a JUnit XML report here (atomically).") var junit: String?
+    @OptionGroup(title: "Reports") var reports: ReportOptions
+    @OptionGroup(title: "Shards") var sharding: ShardOptions
 
     func run() throws {
         mmut_install_interrupt_handlers()
         try withInputErrorsReported {
             guard seeds >= 1 else { throw UsageFailure(description: "--seeds: must be at least 1") }
             guard !budget.isZero else { throw UsageFailure(description: "--budget: must be more than 0") }
-            if let report { try AtomicFileWriter.checkWritable(path: report) }
-            if let junit { try AtomicFileWriter.checkWritable(path: junit) }
+            try reports.outputs.checkWritable()
         }
         let mutants = ProtocolVariants.mutants.filter { only.isEmpty || only.contains($0.name) }
+        // The runs, numbered for --shard: mutants x seeds, then the correct protocols x seeds.
+        let totalRuns = (mutants.count + (skipClean ? 0 : ProtocolName.allCases.count)) * seeds
+        let shard = try sharding.resolve(totalRuns: totalRuns)
+        let quiet = reports.quiet
         var results: [ScenarioResult] = []
         var allGood = true
         print("mutants verify: \(mutants.count) mutants x \(seeds) seeds, budget \(budget) each")
-        print("mutant".rightPad(22) + "caught  invariants seen".rightPad(40) + "detect median    max")
-        for m in mutants {
+        if !quiet { print("mutant".rightPad(22) + "caught  invariants seen".rightPad(40) + "detect median    max") }
+        for (mi, m) in mutants.enumerated() {
             var times: [Double] = []
             var seen: Set<String> = []
-            var caught = 0
+            var caught = 0, attempted = 0
             for i in 0..<seeds {
                 if mmut_interrupt_signal() != 0 { break }
+                let runIndex = mi * seeds + i
+                if let shard, !shard.contains(run: runIndex) { continue }
+                attempted += 1
                 let s = seed &+ UInt64(i)
                 let config = exposedConfig(m, seed: s)
                 let r = NativeRunner.run(RunParameters(config))
@@ -67,21 +72,25 @@ struct MutantsVerifyCommand: ParsableCommand {
                                                          message: invariants.isEmpty
                                                             ? "mutant \(m.name.rawValue) was not caught within \(budget)"
                                                             : "mutant \(m.name.rawValue) was caught only by \(invariants.map(\.rawValue).sorted().joined(separator: ", "))")],
-                    error: nil, interrupted: r.interrupted))
+                    error: nil, interrupted: r.interrupted, index: runIndex, shard: shard?.index))
             }
-            if caught < seeds { allGood = false }
+            if caught < attempted { allGood = false }
+            if attempted == 0 || (quiet && caught == attempted) { continue }
             times.sort()
             let median = times.isEmpty ? "-" : String(format: "%.2fs", times[times.count / 2])
             let maxT = times.last.map { String(format: "%.2fs", $0) } ?? "-"
-            print(m.name.rawValue.rightPad(22) + "\(caught)/\(seeds)".rightPad(8)
+            print(m.name.rawValue.rightPad(22) + "\(caught)/\(attempted)".rightPad(8)
                   + (seen.isEmpty ? "none" : seen.sorted().joined(separator: ",")).rightPad(32)
-                  + median.leftPad(7) + maxT.leftPad(9) + (caught < seeds ? "   NOT CAUGHT" : ""))
+                  + median.leftPad(7) + maxT.leftPad(9) + (caught < attempted ? "   NOT CAUGHT" : ""))
         }
         if !skipClean {
-            for proto in ProtocolName.allCases {
-                var clean = 0
+            for (pi, proto) in ProtocolName.allCases.enumerated() {
+                var clean = 0, attempted = 0
                 for i in 0..<seeds {
                     if mmut_interrupt_signal() != 0 { break }
+                    let runIndex = (mutants.count + pi) * seeds + i
+                    if let shard, !shard.contains(run: runIndex) { continue }
+                    attempted += 1
                     var c = CampaignConfig.default
                     c.protocol = proto
                     c.seed = seed &+ UInt64(i)
@@ -90,32 +99,22 @@ struct MutantsVerifyCommand: ParsableCommand {
                     if let e = r.harnessError { printError("mmutorture: harness failure: \(e)"); throw ExitCode(3) }
                     if r.violations.isEmpty { clean += 1 } else { allGood = false }
                     results.append(ScenarioResult(
-                        name: "correct:\(proto.rawValue)", repeatIndex: i, seed: c.seed,
-                        result: r.violations.isEmpty ? .pass : .fail, durationSeconds: r.durationSeconds,
-                        counters: r.counterDictionary,
+                        r, name: "correct:\(proto.rawValue)", repeatIndex: i, seed: c.seed,
                         reproduce: "mmutorture run --protocol \(proto.rawValue) --seed \(c.seed) --duration \(c.duration)",
-                        violations: r.violations.map(ReportViolation.init), error: nil, interrupted: r.interrupted))
+                        index: runIndex, shard: shard?.index))
                 }
-                print(("correct " + proto.rawValue).rightPad(22) + "clean \(clean)/\(seeds)" + (clean < seeds ? "   FALSE ALARM OR BUG" : ""))
+                if attempted == 0 || (quiet && clean == attempted) { continue }
+                print(("correct " + proto.rawValue).rightPad(22) + "clean \(clean)/\(attempted)" + (clean < attempted ? "   FALSE ALARM OR BUG" : ""))
             }
         }
         let interrupted = mmut_interrupt_signal() != 0
-        do {
-            if let report {
-                var r = RunReport(result: allGood && !interrupted ? .pass : .fail, interrupted: interrupted,
-                                  campaign: "mutants-verify", config: CampaignConfig.default,
-                                  durationSeconds: results.reduce(0) { $0 + $1.durationSeconds },
-                                  scenarios: results)
-                r.violations = results.flatMap(\.violations)
-                try AtomicFileWriter.write(try r.jsonData(), to: report)
-            }
-            if let junit {
-                try AtomicFileWriter.write(JUnitWriter.render(campaignName: "mutants-verify", results: results), to: junit)
-            }
-        } catch {
-            printError("mmutorture: could not write a report: \(error)")
-            throw ExitCode(3)
-        }
+        var r = RunReport(result: allGood && !interrupted ? .pass : .fail, interrupted: interrupted,
+                          campaign: "mutants-verify", config: CampaignConfig.default,
+                          durationSeconds: results.reduce(0) { $0 + $1.durationSeconds },
+                          counters: results.reduce(into: [:]) { $0.merge($1.counters, uniquingKeysWith: &+) },
+                          scenarios: results, shard: shard)
+        r.violations = results.flatMap(\.violations)
+        try reports.write(r)
         print("mutants verify: " + (allGood ? "every mutant caught, correct protocols clean" : "FAILED"))
         if interrupted { throw ExitCode(130) }
         throw ExitCode(allGood ? 0 : 1)

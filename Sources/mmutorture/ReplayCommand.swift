@@ -28,7 +28,8 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "A report written by `mmutorture run --report`.") var report: String
     @Option(help: "Native mode: how many runs to try.") var attempts: Int = 5
     @Flag(help: "Keep going after the first reproduction.") var all = false
-    @Flag(help: "Only the result lines.") var quiet = false
+    @OptionGroup(title: "Reports") var reports: ReportOptions
+    var quiet: Bool { reports.quiet }
 
     func run() throws {
         mmut_install_interrupt_handlers()
@@ -58,6 +59,7 @@ struct ReplayCommand: ParsableCommand {
                 }
             }
             try config.validate()
+            try reports.outputs.checkWritable()
             return (r, [(config, expected)])
         }
         let (config, expected) = cases[0]
@@ -68,11 +70,21 @@ struct ReplayCommand: ParsableCommand {
         print("replay: \(report): seed \(config.seed), protocol \(config.protocol.rawValue), mutant \(config.mutant.rawValue), "
               + "looking for \(expected ?? "any violation") (native: up to \(attempts) attempts)")
         var reproduced = 0, tried = 0
+        var records: [CampaignRunRecord] = []
         for attempt in 1...attempts {
             if mmut_interrupt_signal() != 0 { break }
             tried += 1
             let result = NativeRunner.run(RunParameters(config))
-            if let e = result.harnessError { printError("mmutorture: harness failure: \(e)"); throw ExitCode(3) }
+            records.append(CampaignRunRecord(
+                result: ScenarioResult(result, name: config.name, repeatIndex: attempt - 1, seed: config.seed,
+                                       reproduce: reproduceLine, index: attempt - 1),
+                config: config, histograms: result.histogramDictionary,
+                perturbPoints: result.activePerturbPoints.map(\.name)))
+            if let e = result.harnessError {
+                printError("mmutorture: harness failure: \(e)")
+                try writeReport(records, config: config, harnessError: e)
+                throw ExitCode(3)
+            }
             let hit = result.violations.contains { expected == nil || $0.invariant.rawValue == expected }
             if hit { reproduced += 1 }
             let seen = Set(result.violations.map(\.invariant.rawValue)).sorted().joined(separator: ", ")
@@ -84,7 +96,18 @@ struct ReplayCommand: ParsableCommand {
             if hit && !all { break }
         }
         print("replay: reproduced \(reproduced)/\(tried)")
+        try writeReport(records, config: config)
         throw ExitCode(reproduced > 0 ? 1 : 0)
+    }
+
+    var reproduceLine: String { "mmutorture replay \(shellQuote(report))" }
+
+    /// The replay's own report (`--report`, `--junit`, `--html`): its
+    /// attempts as the runs of a campaign named after the replayed one.
+    func writeReport(_ records: [CampaignRunRecord], config: CampaignConfig, harnessError: String? = nil) throws {
+        try reports.write(CampaignReport.build(campaign: "replay", runs: records, fallbackConfig: config,
+                                               totalRuns: records.count, interrupted: mmut_interrupt_signal() != 0,
+                                               harnessError: harnessError))
     }
 
     /// A deterministic report: its schedule, replayed exactly, once.
@@ -99,6 +122,11 @@ struct ReplayCommand: ParsableCommand {
             print("replay: \(report): deterministic, no failing schedule: the same search again, seed \(config.seed), "
                   + "up to \(settings.executions) executions")
             let d = DeterministicRunner(params: params, settings: settings).run()
+            let run = ScenarioResult(d.runResult(seed: config.seed), name: config.name, repeatIndex: 0, seed: config.seed,
+                                     reproduce: reproduceLine, index: 0)
+            try writeReport([record(run, config: config,
+                                    deterministic: DeterministicRecord(buckets: DeterministicReportData(d).buckets, schedule: nil, timeline: nil))],
+                            config: config, harnessError: d.harnessError)
             if let e = d.harnessError { printError("mmutorture: harness failure: \(e)"); throw ExitCode(3) }
             let seen = Set(d.violations.map(\.invariant.rawValue)).sorted().joined(separator: ", ")
             print("replay: \(d.executions) executions, \(d.failure == nil ? "no violation" : "violation (\(seen)) at execution \(d.failure!.executionIndex)")")
@@ -119,6 +147,17 @@ struct ReplayCommand: ParsableCommand {
         print("  schedule \(text)")
         let replay = runner.replay(schedule: schedule, shape: shape)
         let e = replay.execution
+        let result: ReportResult = e.harnessError != nil ? .error : (e.violations.isEmpty ? .pass : .fail)
+        let run = ScenarioResult(name: config.name, seed: config.seed, result: result, durationSeconds: 0,
+                                 counters: Dictionary(e.counters.map { ($0.name, $0.value) }, uniquingKeysWith: +),
+                                 reproduce: reproduceLine, violations: e.violations.map(ReportViolation.init),
+                                 error: e.harnessError, index: 0)
+        var buckets = data?.buckets ?? [:]
+        buckets["trace_hash"] = e.execution.traceHash
+        try writeReport([record(run, config: config,
+                                deterministic: DeterministicRecord(buckets: buckets, schedule: text,
+                                                                   timeline: ReportTimeline(replay.timeline)))],
+                        config: config, harnessError: e.harnessError)
         if let err = e.harnessError { printError("mmutorture: harness failure: \(err)"); throw ExitCode(3) }
         let hit = e.violations.contains { expected == nil || $0.invariant.rawValue == expected }
         let seen = Set(e.violations.map(\.invariant.rawValue)).sorted().joined(separator: ", ")
@@ -141,5 +180,16 @@ struct ReplayCommand: ParsableCommand {
             throw ExitCode(3)
         }
         throw ExitCode(hit ? 1 : 0)
+    }
+
+    func record(_ r: ScenarioResult, config: CampaignConfig, deterministic: DeterministicRecord) -> CampaignRunRecord {
+        var r = r
+        if !r.violations.isEmpty, let timeline = deterministic.timeline, !timeline.rows.isEmpty {
+            // As `run` reports it: the first violation's trace is the timeline.
+            r.violations[0].trace = timeline.rows.map {
+                ReportTraceEntry(seq: $0.step, thread: $0.threadName, event: ($0.violation ? ">> " : "") + $0.text)
+            }
+        }
+        return CampaignRunRecord(result: r, config: config, deterministic: deterministic)
     }
 }

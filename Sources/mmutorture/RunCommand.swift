@@ -33,11 +33,10 @@ struct RunCommand: ParsableCommand {
     var config: String?
     @OptionGroup var overrides: OverrideOptions
     @OptionGroup(title: "Deterministic mode") var deterministic: DeterministicOptions
-    @Option(help: "Write a JSON report here (atomically).") var report: String?
-    @Option(help: "Write a JUnit XML report here (atomically).") var junit: String?
+    @OptionGroup(title: "Reports") var reports: ReportOptions
+    @OptionGroup(title: "Shards") var sharding: ShardOptions
     @Option(help: "Run only the scenario run with this label (NAME#REPEAT), as printed by a failing run.")
     var only: String?
-    @Flag(help: "No progress line and no summary table; only the result lines.") var quiet = false
 
     func run() throws {
         mmut_install_interrupt_handlers()
@@ -53,29 +52,20 @@ struct RunCommand: ParsableCommand {
                 if c.runs.isEmpty { throw UsageFailure(description: "--only: no scenario run is labelled '\(only)'") }
             }
             try deterministic.check(campaign: c)
-            if let report { try AtomicFileWriter.checkWritable(path: report) }
-            if let junit { try AtomicFileWriter.checkWritable(path: junit) }
+            try reports.outputs.checkWritable()
             return c
         }
         for w in campaign.warnings { printError("mmutorture: warning: \(w)") }
-        let outcome = CampaignRunner(campaign: campaign, configPath: config, overrides: overrides, only: only,
-                                     quiet: quiet, deterministic: deterministic, reportPath: report).run()
-        try writeReports(outcome, campaign: campaign)
+        let totalRuns = campaign.runs.count
+        let shard = try sharding.resolve(totalRuns: totalRuns)
+        let indices = shard?.runs(of: totalRuns) ?? Array(0..<totalRuns)
+        var part = campaign
+        part.runs = indices.map { campaign.runs[$0] }
+        let outcome = CampaignRunner(campaign: part, configPath: config, reproduceArguments: overrides.argumentsWithoutSeed,
+                                     only: only, quiet: reports.quiet, deterministic: deterministic.runOptions,
+                                     reportPath: reports.report, runIndices: indices, totalRuns: totalRuns).run()
+        try reports.write(outcome.report(campaign: campaign, totalRuns: totalRuns, shard: shard))
         throw ExitCode(outcome.exitStatus)
-    }
-
-    func writeReports(_ o: CampaignOutcome, campaign: Campaign) throws {
-        do {
-            if let report {
-                try AtomicFileWriter.write(try o.report(campaign: campaign).jsonData(), to: report)
-            }
-            if let junit {
-                try AtomicFileWriter.write(JUnitWriter.render(campaignName: campaign.name, results: o.scenarioResults), to: junit)
-            }
-        } catch {
-            printError("mmutorture: could not write a report: \(error)")
-            throw ExitCode(3)
-        }
     }
 }
 
@@ -176,6 +166,12 @@ struct DeterministicOptions: ParsableArguments {
                 throw UsageFailure(description: "\(run.file ?? "config"): \(run.label): \(why)")
             }
         }
+    }
+
+    /// What the campaign runner takes from these options.
+    var runOptions: DeterministicRunOptions {
+        DeterministicRunOptions(settings: settings, arguments: arguments, executions: executions,
+                                checkDeterminism: checkDeterminism)
     }
 
     /// The options as command-line arguments, for reproduce lines (without

@@ -5,7 +5,8 @@ import MMUTortureCore
 /// Turns a resolved config into the runner's parameters: the one place that
 /// knows both vocabularies.
 extension RunParameters {
-    init(_ c: CampaignConfig) {
+    /// The runner's parameters for a resolved config.
+    public init(_ c: CampaignConfig) {
         self.init()
         seed = c.seed
         mode = c.mode
@@ -50,7 +51,8 @@ extension RunParameters {
 }
 
 extension ReportViolation {
-    init(_ v: ViolationReport) {
+    /// A violation as the reports write it.
+    public init(_ v: ViolationReport) {
         self.init(invariant: v.invariant.rawValue, message: v.message, gfn: v.gfn, vcpu: v.vcpu, thread: v.thread,
                   sptes: v.sptes,
                   trace: v.trace.map { ReportTraceEntry(seq: $0.seq, thread: $0.thread,
@@ -58,16 +60,26 @@ extension ReportViolation {
     }
 }
 
+extension ScenarioResult {
+    /// One run's entry in a report.
+    public init(_ r: RunResult, name: String, repeatIndex: Int, seed: UInt64, reproduce: String, index: Int?, shard: Int? = nil) {
+        self.init(name: name, repeatIndex: repeatIndex, seed: seed, result: r.reportResult,
+                  durationSeconds: r.durationSeconds, counters: r.counterDictionary, reproduce: reproduce,
+                  violations: r.violations.map(ReportViolation.init), error: r.harnessError,
+                  interrupted: r.interrupted, index: index, shard: shard)
+    }
+}
+
 extension RunResult {
-    var reportResult: ReportResult {
+    public var reportResult: ReportResult {
         switch outcome {
         case .pass: return .pass
         case .fail: return .fail
         case .error: return .error
         }
     }
-    var counterDictionary: [String: UInt64] { Dictionary(uniqueKeysWithValues: counters.map { ($0.name, $0.value) }) }
-    var histogramDictionary: [String: [String: UInt64]] {
+    public var counterDictionary: [String: UInt64] { Dictionary(uniqueKeysWithValues: counters.map { ($0.name, $0.value) }) }
+    public var histogramDictionary: [String: [String: UInt64]] {
         Dictionary(uniqueKeysWithValues: histograms.map { h in
             (h.name, Dictionary(uniqueKeysWithValues: h.buckets.map { ($0.label, $0.count) }))
         })
@@ -106,5 +118,5 @@ extension CampaignConfig: MutantExposureTarget {
     }
 
     /// This config with a mutant's exposing scenario (`MutantInfo.expose`).
-    func exposing(_ m: MutantInfo) -> CampaignConfig { m.expose(self) }
+    public func exposing(_ m: MutantInfo) -> CampaignConfig { m.expose(self) }
 }

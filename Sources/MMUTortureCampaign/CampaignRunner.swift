@@ -4,84 +4,87 @@ import MMUTortureCore
 import URCUShim
 
 /// What a campaign found, scenario run by scenario run.
-struct CampaignOutcome {
-    var runs: [(scenario: ResolvedScenario, result: RunResult, reproduce: String)] = []
+public struct CampaignOutcome {
+    /// `index`: the run's position in the whole (unsharded) campaign.
+    public var runs: [(scenario: ResolvedScenario, result: RunResult, reproduce: String, index: Int)] = []
     /// Deterministic runs' results, by index into `runs`.
-    var deterministic: [Int: DeterministicResult] = [:]
-    var interrupted = false
-    var harnessError: String?
+    public var deterministic: [Int: DeterministicResult] = [:]
+    public var interrupted = false
+    public var harnessError: String?
     /// `--check-determinism` found two runs of one execution that differ.
-    var determinismMismatch = false
+    public var determinismMismatch = false
 
-    var scenarioResults: [ScenarioResult] {
-        runs.map { r in
-            ScenarioResult(name: r.scenario.name, repeatIndex: r.scenario.repeatIndex, seed: r.scenario.seed,
-                           result: r.result.reportResult, durationSeconds: r.result.durationSeconds,
-                           counters: r.result.counterDictionary, reproduce: r.reproduce,
-                           violations: r.result.violations.map(ReportViolation.init),
-                           error: r.result.harnessError, interrupted: r.result.interrupted)
-        }
-    }
+    public var found: Bool { runs.contains { !$0.result.violations.isEmpty } }
 
-    var found: Bool { runs.contains { !$0.result.violations.isEmpty } }
-
-    var exitStatus: Int32 {
+    /// 0 clean, 1 violation, 3 harness failure or determinism mismatch, 130 interrupted.
+    public var exitStatus: Int32 {
         if harnessError != nil || determinismMismatch { return 3 }
         if found { return 1 }
         if interrupted { return 130 }
         return 0
     }
 
-    /// The JSON report: one run's fields at the top; several runs also listed
-    /// under `scenarios`, with counters summed.
-    func report(campaign: Campaign) -> RunReport {
-        let first = runs.first
-        let config = first?.scenario.config ?? campaign.runs.first?.config ?? CampaignConfig.default
-        var counters: [String: UInt64] = [:]
-        var histograms: [String: [String: UInt64]] = [:]
-        for r in runs {
-            counters.merge(r.result.counterDictionary, uniquingKeysWith: +)
-            for (name, buckets) in r.result.histogramDictionary where name != DeterministicReportData.histogram {
-                histograms[name, default: [:]].merge(buckets, uniquingKeysWith: +)
+    /// The runs as the reports take them.
+    public var records: [CampaignRunRecord] {
+        runs.enumerated().map { k, r in
+            let result = ScenarioResult(r.result, name: r.scenario.name, repeatIndex: r.scenario.repeatIndex,
+                                        seed: r.scenario.seed, reproduce: r.reproduce, index: r.index)
+            let det = deterministic[k].map { d in
+                DeterministicRecord(buckets: DeterministicReportData(d).buckets, schedule: d.failure?.schedule.description,
+                                    timeline: d.failure.map { ReportTimeline($0.timeline) })
             }
+            return CampaignRunRecord(result: result, config: r.scenario.config, histograms: r.result.histogramDictionary,
+                                     perturbPoints: r.result.activePerturbPoints.map(\.name), deterministic: det)
         }
-        let result: ReportResult = harnessError != nil ? .error : (found ? .fail : .pass)
-        let failing = runs.first { !$0.result.violations.isEmpty }
-        // Deterministic mode: the failing run's replay data (or the first
-        // run's), never summed over runs.
-        let detIndex = runs.indices.first { deterministic[$0]?.failure != nil } ?? deterministic.keys.min()
-        var schedule: String?
-        if let i = detIndex, let d = deterministic[i] {
-            histograms[DeterministicReportData.histogram] = DeterministicReportData(d).buckets
-            schedule = d.failure?.schedule.description
-        }
-        return RunReport(result: result, interrupted: interrupted, campaign: campaign.name, config: config,
-                         durationSeconds: runs.reduce(0) { $0 + $1.result.durationSeconds },
-                         counters: counters, histograms: histograms,
-                         perturbPoints: (first?.result.activePerturbPoints ?? []).map(\.name),
-                         reproduce: failing?.reproduce ?? first?.reproduce ?? "",
-                         violations: runs.flatMap { $0.result.violations.map(ReportViolation.init) },
-                         scenarios: runs.count > 1 ? scenarioResults : [],
-                         schedule: schedule, error: harnessError)
+    }
+
+    /// The report (JSON, JUnit, HTML): see `CampaignReport.build`.
+    public func report(campaign: Campaign, totalRuns: Int, shard: ShardSpec?) -> RunReport {
+        CampaignReport.build(campaign: campaign.name, runs: records,
+                             fallbackConfig: campaign.runs.first?.config ?? CampaignConfig.default,
+                             totalRuns: totalRuns, interrupted: interrupted, harnessError: harnessError, shard: shard)
     }
 }
 
 /// Runs every scenario run of a campaign in order, printing as it goes.
-struct CampaignRunner {
-    let campaign: Campaign
-    let configPath: String?
-    let overrides: OverrideOptions
-    let only: String?
-    let quiet: Bool
-    let deterministic: DeterministicOptions
-    let reportPath: String?
+public struct CampaignRunner {
+    public let campaign: Campaign
+    /// The campaign file, for reproduce lines.
+    public let configPath: String?
+    /// The command line's overrides but the seed, for reproduce lines.
+    public let reproduceArguments: [String]
+    /// `--only`, if given.
+    public let only: String?
+    public let quiet: Bool
+    public let deterministic: DeterministicRunOptions
+    /// `--report`, for the replay hint of a deterministic failure.
+    public let reportPath: String?
+    /// Each run's position in the whole campaign (`--shard` runs a part).
+    public var runIndices: [Int]
+    /// The runs of the whole campaign, before `--shard`.
+    public var totalRuns: Int
+
+    /// A runner of `campaign`'s runs; `runIndices` defaults to 0 ..< its run count.
+    public init(campaign: Campaign, configPath: String? = nil, reproduceArguments: [String] = [], only: String? = nil,
+                quiet: Bool = false, deterministic: DeterministicRunOptions = DeterministicRunOptions(),
+                reportPath: String? = nil, runIndices: [Int]? = nil, totalRuns: Int? = nil) {
+        self.campaign = campaign
+        self.configPath = configPath
+        self.reproduceArguments = reproduceArguments
+        self.only = only
+        self.quiet = quiet
+        self.deterministic = deterministic
+        self.reportPath = reportPath
+        self.runIndices = runIndices ?? Array(campaign.runs.indices)
+        self.totalRuns = totalRuns ?? campaign.runs.count
+    }
 
     func reproduceLine(for s: ResolvedScenario, deterministicResult d: DeterministicResult? = nil) -> String {
         var args = ["mmutorture", "run"]
         if let configPath { args.append(shellQuote(configPath)) }
         args += ["--seed", String(s.masterSeed)]
-        args += overrides.argumentsWithoutSeed
-        if campaign.runs.count > 1 || only != nil || s.repeatIndex > 0 { args += ["--only", shellQuote(s.label)] }
+        args += reproduceArguments
+        if totalRuns > 1 || only != nil || s.repeatIndex > 0 { args += ["--only", shellQuote(s.label)] }
         if s.config.mode == .deterministic {
             args += deterministic.arguments
             if let f = d?.failure {
@@ -99,11 +102,13 @@ struct CampaignRunner {
         return args.joined(separator: " ")
     }
 
-    func run() -> CampaignOutcome {
+    /// Runs every run in order, printing as it goes.
+    public func run() -> CampaignOutcome {
         var outcome = CampaignOutcome()
         let tty = isatty(1) != 0 && !quiet
-        for s in campaign.runs {
+        for (k, s) in campaign.runs.enumerated() {
             if mmut_interrupt_signal() != 0 { outcome.interrupted = true; break }
+            let index = runIndices[k]
             let c = s.config
             let seedNote = c.seedWasRandom ? " (random)" : ""
             print("== \(s.label): seed \(s.seed)\(seedNote), protocol \(c.protocol.rawValue), mutant \(c.mutant.rawValue), "
@@ -111,7 +116,7 @@ struct CampaignRunner {
                   + "budget \(c.duration)\(c.operations > 0 ? " / \(c.operations) accesses" : "")")
             let params = RunParameters(c)
             if c.mode == .deterministic {
-                if runDeterministic(s, params, tty: tty, into: &outcome) { break }
+                if runDeterministic(s, index: index, params, tty: tty, into: &outcome) { break }
                 continue
             }
             let result = NativeRunner.run(params, progress: tty ? { p in
@@ -123,7 +128,7 @@ struct CampaignRunner {
             } : nil)
             if tty { print("\r", terminator: "") }
             let reproduce = reproduceLine(for: s)
-            outcome.runs.append((s, result, reproduce))
+            outcome.runs.append((s, result, reproduce, index))
             if !quiet {
                 print("  active perturbation points: "
                       + (result.activePerturbPoints.isEmpty ? "none" : result.activePerturbPoints.map(\.name).joined(separator: ", ")))
@@ -154,7 +159,7 @@ struct CampaignRunner {
 
     /// One scenario run in deterministic mode. Returns true when the
     /// campaign must stop (a harness failure, an interrupt).
-    func runDeterministic(_ s: ResolvedScenario, _ params: RunParameters, tty: Bool, into outcome: inout CampaignOutcome) -> Bool {
+    func runDeterministic(_ s: ResolvedScenario, index: Int, _ params: RunParameters, tty: Bool, into outcome: inout CampaignOutcome) -> Bool {
         var settings = deterministic.settings
         settings.expectedInvariants = ProtocolVariants.info(s.config.mutant)?.expectedInvariants ?? []
         let runner = DeterministicRunner(params: params, settings: settings)
@@ -171,7 +176,7 @@ struct CampaignRunner {
         let result = d.runResult(seed: s.seed, activePerturbPoints: runner.delayPoints)
         let reproduce = reproduceLine(for: s, deterministicResult: d)
         outcome.deterministic[outcome.runs.count] = d
-        outcome.runs.append((s, result, reproduce))
+        outcome.runs.append((s, result, reproduce, index))
         if !quiet {
             print("  delays at perturbation points: "
                   + (runner.delayPoints.isEmpty ? "none" : runner.delayPoints.map(\.name).joined(separator: ", ")))
@@ -235,21 +240,42 @@ struct CampaignRunner {
     }
 }
 
+/// What `run`'s deterministic-mode options ask of the runner.
+public struct DeterministicRunOptions: Sendable {
+    /// The runner's settings (strategy, executions, shrinking).
+    public var settings: DeterministicSettings
+    /// The options as command-line arguments, for reproduce lines (without
+    /// --executions, --first-execution and --check-determinism).
+    public var arguments: [String]
+    /// `--executions`, if given.
+    public var executions: Int?
+    /// `--check-determinism`.
+    public var checkDeterminism: Bool
+
+    public init(settings: DeterministicSettings = DeterministicSettings(), arguments: [String] = [],
+                executions: Int? = nil, checkDeterminism: Bool = false) {
+        self.settings = settings
+        self.arguments = arguments
+        self.executions = executions
+        self.checkDeterminism = checkDeterminism
+    }
+}
+
 /// What a deterministic run's report carries for `mmutorture replay`,
 /// besides the schedule string: the histogram `deterministic` of the JSON
 /// report, a bucket per number.
-struct DeterministicReportData {
-    static let histogram = "deterministic"
-    var executions: UInt64 = 0
-    var steps: UInt64 = 0
-    var failingExecution: UInt64?
-    var vcpus: Int?
-    var accessesPerVCPU: UInt64?
-    var mmuOperations: Int?
-    var vcpuStreams: [Int]?
-    var traceHash: UInt64?
+public struct DeterministicReportData {
+    public static let histogram = CampaignReport.deterministicHistogram
+    public var executions: UInt64 = 0
+    public var steps: UInt64 = 0
+    public var failingExecution: UInt64?
+    public var vcpus: Int?
+    public var accessesPerVCPU: UInt64?
+    public var mmuOperations: Int?
+    public var vcpuStreams: [Int]?
+    public var traceHash: UInt64?
 
-    init(_ d: DeterministicResult) {
+    public init(_ d: DeterministicResult) {
         executions = UInt64(d.executions)
         steps = d.steps
         if let f = d.failure {
@@ -262,7 +288,7 @@ struct DeterministicReportData {
         }
     }
 
-    init?(_ buckets: [String: UInt64]?) {
+    public init?(_ buckets: [String: UInt64]?) {
         guard let b = buckets else { return nil }
         executions = b["executions"] ?? 0
         steps = b["steps"] ?? 0
@@ -276,7 +302,7 @@ struct DeterministicReportData {
         }
     }
 
-    var buckets: [String: UInt64] {
+    public var buckets: [String: UInt64] {
         var b: [String: UInt64] = ["executions": executions, "steps": steps]
         if let failingExecution { b["failing_execution"] = failingExecution }
         if let vcpus { b["vcpus"] = UInt64(vcpus) }
@@ -288,21 +314,21 @@ struct DeterministicReportData {
     }
 
     /// The shape of the execution the schedule replays.
-    var shape: ExecutionShape? {
+    public var shape: ExecutionShape? {
         guard let vcpus, let accessesPerVCPU, let mmuOperations else { return nil }
         return ExecutionShape(vcpus: vcpus, accessesPerVCPU: accessesPerVCPU, mmuOperations: mmuOperations,
                               vcpuStreams: vcpuStreams)
     }
 }
 
-func fmt(_ d: Double) -> String { String(format: "%.1f", d) }
-func fmtRate(_ d: Double) -> String {
+public func fmt(_ d: Double) -> String { String(format: "%.1f", d) }
+public func fmtRate(_ d: Double) -> String {
     if d >= 1e6 { return String(format: "%.1fM", d / 1e6) }
     if d >= 1e3 { return String(format: "%.1fk", d / 1e3) }
     return String(format: "%.0f", d)
 }
 
-func shellQuote(_ s: String) -> String {
+public func shellQuote(_ s: String) -> String {
     if s.allSatisfy({ $0.isLetter || $0.isNumber || "-_./#=:".contains($0) }) { return s }
     return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -1,8 +1,8 @@
 import MMUTortureCore
 
 /// The end-of-run summary table and violation rendering for the terminal.
-enum Summary {
-    static func render(_ r: RunResult, layout: IdentificationLayout = .vmx) -> String {
+public enum Summary {
+    public static func render(_ r: RunResult, layout: IdentificationLayout = .vmx) -> String {
         var out: [String] = []
         let width = r.counters.map { $0.name.count }.max() ?? 10
         out.append("counters:")
@@ -26,7 +26,7 @@ enum Summary {
 
     static let importantCounters: Set<String> = ["accesses", "fast_fixed", "slow_faults", "write_protects", "tlb_flushes", "violations"]
 
-    static func renderViolation(_ v: ViolationReport, index: Int) -> String {
+    public static func renderViolation(_ v: ViolationReport, index: Int) -> String {
         var out: [String] = []
         out.append("VIOLATION #\(index + 1) [\(v.invariant.rawValue)] \(v.message)")
         var what: [String] = []
@@ -50,6 +50,6 @@ enum Summary {
 }
 
 extension String {
-    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
-    func rightPad(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+    public func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+    public func rightPad(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
 }
