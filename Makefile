@@ -1,4 +1,4 @@
-# mmutorture: two commands, per INTERFACE.md.
+# mmutorture: two commands, per the README.
 #   make run   installs what is missing, builds in release mode, runs the default campaign
 #   make test  the same set-up, then the whole test suite and the short CI campaigns
 SWIFT   ?= swift

@@ -1,5 +1,5 @@
 // SIGINT/SIGTERM: set a flag that the run loop polls, so the threads stop
-// cleanly and the report is written (INTERFACE.md: reports also on Ctrl-C).
+// cleanly and the report is written (the README: reports also on Ctrl-C).
 #include <signal.h>
 #include <string.h>
 #include "include/urcu_shim_decls.h"

@@ -41,7 +41,7 @@ public struct DeterministicRecord: Sendable {
 
 /// Builds a campaign's report from its runs, and merges the reports of a
 /// campaign's shards into the report the unsharded campaign would have
-/// written (INTERFACE.md, "Scale-out").
+/// written (the README, "Scale-out").
 public enum CampaignReport {
     /// The histogram that carries a deterministic run's replay data; never
     /// summed over runs.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Renders any report as one self-contained HTML page (INTERFACE.md,
+/// Renders any report as one self-contained HTML page (the README,
 /// "Reports"): no script, no network, no external file; inline CSS and
 /// inline SVG charts; readable on a phone (wide parts scroll sideways).
 ///

@@ -4,7 +4,7 @@
 public struct MMUConfig: Codable, Equatable, Hashable, Sendable {
     /// Number of mmu-lock threads, 1 ... 8. Key `threads`, default 1.
     public var threads: Int
-    /// Write-protect a gfn (PROTOCOL.md 2.3). Key `write_protect`, default 4.
+    /// Write-protect a gfn (docs/protocols.md). Key `write_protect`, default 4.
     public var writeProtect: Int
     /// Lift the write protection of a gfn. Key `unprotect`, default 4.
     public var unprotect: Int

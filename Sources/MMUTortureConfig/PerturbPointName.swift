@@ -2,7 +2,7 @@
 /// delay, spin or yield) may be injected to widen a race window.
 ///
 /// Config files name them under `perturb.points`; the runner maps each name
-/// onto the place in the paths of PROTOCOL.md section 2.
+/// onto the place in the paths of docs/protocols.md.
 public enum PerturbPointName: String, CaseIterable, Codable, Sendable {
     /// Fast page fault: after the vCPU id was set in the spte's top byte,
     /// before the barrier that orders it against the rmap flag read.

@@ -7,7 +7,7 @@ public enum ReportResult: String, Codable, Sendable, CaseIterable {
     /// The harness itself failed: watchdog, crash, unwritable report (exit 3).
     case error
 
-    /// The exit status of INTERFACE.md for this result.
+    /// The exit status of the README for this result.
     public var exitStatus: Int32 {
         switch self {
         case .pass: return 0

@@ -2,7 +2,7 @@
 /// to it. JSON keys: `invariant`, `message`, `gfn`, `vcpu` (both written as
 /// null when unknown), `thread`, `sptes` (hex strings), `trace`.
 public struct ReportViolation: Codable, Equatable, Sendable {
-    /// The invariant's name from PROTOCOL.md 3, like `wp-safety`.
+    /// The invariant's name from docs/invariants.md, like `wp-safety`.
     public var invariant: String
     /// What was seen.
     public var message: String

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One output format of a report (INTERFACE.md, "Reports"): renders a
+/// One output format of a report (the README, "Reports"): renders a
 /// `RunReport` into the bytes of one file.
 public protocol ReportWriter: Sendable {
     /// What the option that asks for it is called (`--report`, `--junit`, `--html`).

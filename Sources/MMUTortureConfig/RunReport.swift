@@ -1,7 +1,7 @@
 import Foundation
 import MMUTortureCore
 
-/// The JSON report that `--report PATH.json` writes (INTERFACE.md, Reports),
+/// The JSON report that `--report PATH.json` writes (the README, Reports),
 /// and that `mmutorture replay` reads back.
 ///
 /// A plain data type: the runner fills it in, `jsonData()` encodes it with
@@ -74,6 +74,8 @@ public struct RunReport: Codable, Equatable, Sendable {
     public var shards: [ShardSummary]
     /// The deterministic failing execution's timeline, as data.
     public var timeline: ReportTimeline?
+    /// `mutants verify`: one verdict per mutant (empty elsewhere).
+    public var mutants: [MutantVerdict] = []
 
     /// A report of a run of `config`: seed, mode, protocol and mutant are
     /// taken from it; the rest defaults to an empty passing run.
@@ -138,7 +140,7 @@ public struct RunReport: Codable, Equatable, Sendable {
         case durationSeconds = "duration_s"
         case counters, histograms
         case perturbPoints = "perturb_points"
-        case reproduce, violations, scenarios, schedule, error, shard, shards, timeline
+        case reproduce, violations, scenarios, schedule, error, shard, shards, timeline, mutants
     }
 
     public init(from decoder: Decoder) throws {
@@ -166,6 +168,7 @@ public struct RunReport: Codable, Equatable, Sendable {
         shard = try c.decodeIfPresent(ShardSpec.self, forKey: .shard)
         shards = try c.decodeIfPresent([ShardSummary].self, forKey: .shards) ?? []
         timeline = try c.decodeIfPresent(ReportTimeline.self, forKey: .timeline)
+        mutants = try c.decodeIfPresent([MutantVerdict].self, forKey: .mutants) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -194,5 +197,6 @@ public struct RunReport: Codable, Equatable, Sendable {
         try c.encodeIfPresent(shard, forKey: .shard)
         if !shards.isEmpty { try c.encode(shards, forKey: .shards) }
         try c.encodeIfPresent(timeline, forKey: .timeline)
+        if !mutants.isEmpty { try c.encode(mutants, forKey: .mutants) }
     }
 }

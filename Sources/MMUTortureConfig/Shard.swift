@@ -1,6 +1,6 @@
 import Foundation
 
-/// One shard of a campaign: `--shard K/N` (INTERFACE.md, "Scale-out").
+/// One shard of a campaign: `--shard K/N` (the README, "Scale-out").
 ///
 /// A campaign's runs, numbered 0 ..< R in campaign order (scenarios ×
 /// repeats; mutants × seeds, then the correct protocols × seeds, for

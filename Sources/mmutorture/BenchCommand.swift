@@ -43,7 +43,7 @@ struct BenchCommand: ParsableCommand {
     }
 }
 
-/// The deterministic mode's figures (issue 7): simulated steps per second
+/// The deterministic mode's figures: simulated steps per second
 /// and executions per second of the correct protocol's default scenario in
 /// deterministic mode (the built-in default campaign, random-walk strategy),
 /// measured for about a second.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import MMUTortureCore
 
-/// `mmutorture`: the command line of INTERFACE.md.
+/// `mmutorture`: the command line of the README.
 struct MMUTortureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mmutorture",

@@ -3,7 +3,7 @@ import Foundation
 import MMUTortureConfig
 import MMUTortureCore
 
-/// The report options of every command that runs something (INTERFACE.md,
+/// The report options of every command that runs something (the README,
 /// "Reports"): `--report`, `--junit`, `--html`, `--quiet`.
 struct ReportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write a JSON report here (atomically).", valueName: "PATH.json")) var report: String?
@@ -31,7 +31,7 @@ struct ReportOptions: ParsableArguments {
     }
 }
 
-/// `--shard K/N` and `--shards N` (INTERFACE.md, "Scale-out").
+/// `--shard K/N` and `--shards N` (the README, "Scale-out").
 struct ShardOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Run only shard K of N (0-based): the runs i with i mod N = K. Without it, taken from "
                                + "JOB_COMPLETION_INDEX (Kubernetes), SLURM_ARRAY_TASK_ID/COUNT or CI_NODE_INDEX/TOTAL (GitLab).",

@@ -37,14 +37,22 @@ struct RunCommand: ParsableCommand {
     @OptionGroup(title: "Shards") var sharding: ShardOptions
     @Option(help: "Run only the scenario run with this label (NAME#REPEAT), as printed by a failing run.")
     var only: String?
+    @Option(help: "Without a config file: the built-in campaign in the scenario that exposes this mutant, run with --mutant (default none: the correct protocol, as `mutants verify` runs it).")
+    var exposure: MutantName?
 
     func run() throws {
         mmut_install_interrupt_handlers()
         let campaign = try withInputErrorsReported { () throws -> Campaign in
             var c = try config.map { try ConfigLoader.load(path: $0) } ?? Campaign.builtInDefault
-            // No file and a mutant: the built-in campaign that exposes it.
-            if config == nil, let m = overrides.mutant, let info = ProtocolVariants.info(m) {
-                c = try Campaign(single: c.runs[0].config.exposing(info), file: nil)
+            if exposure != nil && config != nil {
+                throw UsageFailure(description: "--exposure: only without a config file (it picks the built-in scenario)")
+            }
+            // No file and a mutant (or --exposure): the built-in campaign in
+            // the scenario that exposes it.
+            if config == nil, let m = exposure ?? overrides.mutant, let info = ProtocolVariants.info(m) {
+                var exposed = c.runs[0].config.exposing(info)
+                if exposure != nil { exposed.mutant = overrides.mutant ?? .none }
+                c = try Campaign(single: exposed, file: nil)
             }
             c = try c.applying(overrides.configOverrides)
             if let only {

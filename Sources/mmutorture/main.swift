@@ -4,7 +4,7 @@ import MMUTortureCore
 import Glibc
 #endif
 
-// Exit status per INTERFACE.md: bad usage is 2 (ArgumentParser's own
+// Exit status per the README: bad usage is 2 (ArgumentParser's own
 // default for a usage error would be 64).
 do {
     var command = try MMUTortureCommand.parseAsRoot()

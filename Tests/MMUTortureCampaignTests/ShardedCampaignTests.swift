@@ -4,7 +4,7 @@ import MMUTortureCore
 import XCTest
 @testable import MMUTortureCampaign
 
-/// Real campaigns run whole and in shards (INTERFACE.md, "Scale-out"). In
+/// Real campaigns run whole and in shards (the README, "Scale-out"). In
 /// deterministic mode a run is a function of its seed, so the merge of the
 /// shards' reports must be the unsharded report itself: same runs, same
 /// seeds, same counters, same result and exit status, same replay data.

@@ -4,7 +4,7 @@ import XCTest
 @testable import MMUTortureConfig
 
 final class ConfigLoaderTests: XCTestCase {
-    /// The sketch of INTERFACE.md, verbatim: it must parse as it is.
+    /// The sketch of the README, verbatim: it must parse as it is.
     static let interfaceSketch = """
         name: default
         protocol: vcpu-id            # vcpu-id | mmu-writable

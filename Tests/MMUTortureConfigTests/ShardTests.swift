@@ -4,7 +4,7 @@ import XCTest
 @testable import MMUTortureConfig
 
 /// `--shard K/N`, the engines' environment variables, and `report merge`
-/// (INTERFACE.md, "Scale-out").
+/// (the README, "Scale-out").
 final class ShardTests: XCTestCase {
     // MARK: - arithmetic
 

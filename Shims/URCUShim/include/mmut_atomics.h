@@ -33,7 +33,7 @@ MMUT_INLINE uint64_t mmut_fetch_add(uint64_t *p, uint64_t v) { return __atomic_f
 
 /// A plain one-byte store into the top byte (bits 56-63) of a little-endian
 /// 64-bit word: `movb`, no lock prefix. This is how the vcpu-id fast path
-/// writes its identification (PROTOCOL.md 2.2). It must not be a locked
+/// writes its identification (docs/protocols.md). It must not be a locked
 /// instruction: a locked RMW drains the store buffer and would hide the
 /// store->load reordering that the barrier mutants depend on.
 MMUT_INLINE void mmut_store_top_byte(uint64_t *p, uint8_t b) {

@@ -1,4 +1,4 @@
-// Coroutines for the deterministic mode's simulated threads (issue 7).
+// Coroutines for the deterministic mode's simulated threads.
 //
 // Only one simulated thread runs at a time, and the scheduler switches
 // between them at every platform operation, so the switch has to be cheap:
@@ -55,7 +55,7 @@ void *mmut_coro_stack_alloc(size_t size);
 /// Unmaps a stack from `mmut_coro_stack_alloc` (same `size`).
 void mmut_coro_stack_free(void *stack, size_t size);
 
-// Measurements of the switch mechanisms considered (issue 7: "measure the
+// Measurements of the switch mechanisms considered ("measure the
 // options"). Each returns nanoseconds per one-way switch, best of a few
 // rounds of `switches` switches. Figures, never assertions.
 

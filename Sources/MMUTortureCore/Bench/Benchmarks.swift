@@ -13,7 +13,7 @@ public struct BenchFigure: Sendable {
     public var target: String?
 }
 
-/// The performance suite (issue 8): every figure is a ratio of two things
+/// The performance suite: every figure is a ratio of two things
 /// measured side by side, alternating, in the same process.
 public enum Benchmarks {
     /// How long each measured leg runs.
@@ -250,7 +250,7 @@ public enum Benchmarks {
         fastH.deinitialize(count: 1); fastH.deallocate()
         slowH.deinitialize(count: 1); slowH.deallocate()
 
-        // Primitive costs (issue 2): read-side sections per flavour, and an
+        // Primitive costs: read-side sections per flavour, and an
         // uncontended cmpxchg through the shim and through swift-atomics.
         progress("primitives")
         let n = o.rounds > 1 ? 20_000_000 : 5_000_000

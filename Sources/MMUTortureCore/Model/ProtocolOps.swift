@@ -140,7 +140,7 @@ public enum ProtocolVariants {
                    exposure: .fastPathWindow,
                    apply: { $0.writeProtectClearsID = false }),
         MutantInfo(name: .skipTLBFlush, summary: "write-protect does not flush remote TLBs",
-                   expectedInvariants: [.wpSafety, .tlbCoherence], protocols: [.vcpuID], source: "seed 003",
+                   expectedInvariants: [.flushBeforeUnlock, .wpSafety, .tlbCoherence], protocols: [.vcpuID], source: "seed 003",
                    exposure: .writeProtectRace,
                    apply: { $0.writeProtectFlushes = false }),
         MutantInfo(name: .freeWithoutGrace, summary: "zapped shadow pages are freed without waiting for a grace period",

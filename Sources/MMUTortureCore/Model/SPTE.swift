@@ -2,7 +2,7 @@
 /// with named masks and small pure predicates in the manner of the kernel's
 /// `arch/x86/kvm/mmu/spte.h`. No path does bit arithmetic on a raw spte.
 ///
-/// Layout (PROTOCOL.md 1):
+/// Layout (docs/model.md):
 ///
 /// | bits  | name            | meaning                                                   |
 /// |-------|-----------------|-----------------------------------------------------------|

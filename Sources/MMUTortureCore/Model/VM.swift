@@ -21,7 +21,7 @@ public struct VMConfig: Sendable {
     public init() {}
 }
 
-/// The model MMU of PROTOCOL.md 1: host memory, shadow pages, rmaps, the
+/// The model MMU of docs/model.md: host memory, shadow pages, rmaps, the
 /// dirty bitmap, notifier state, vCPUs. A trivial value of raw pointers, so
 /// that the paths can take it by value with no ARC; `VMStorage` owns the
 /// allocations.

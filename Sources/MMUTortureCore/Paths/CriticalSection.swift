@@ -2,16 +2,17 @@
 /// mmu-lock here, so the checks that belong to the moment of release run for
 /// every section alike.
 extension VM {
-    /// `spin_unlock(&kvm->mmu_lock)`, after flush-before-unlock and, in the
-    /// deterministic mode, a full audit of every invariant (read without
-    /// scheduling points, so the audit does not change the schedule).
+    /// `spin_unlock(&kvm->mmu_lock)`, after flush-before-unlock; in the
+    /// deterministic mode followed by a full audit of every invariant. The
+    /// simulated unlock drains the store buffer and no other thread moves
+    /// before this one's next operation, so the audit (read without
+    /// scheduling points) sees exactly the state the section left, and the
+    /// schedule does not change.
     @inline(__always)
     func unlockMMU<P: Platform>(_ p: P, checker: ViolationSink) {
-        if checks {
-            checkFlushedBeforeUnlock(p, checker: checker)
-            if p.auditsEveryCriticalSection { auditEverything(p, checker: checker) }
-        }
+        if checks { checkFlushedBeforeUnlock(p, checker: checker) }
         p.unlock(mmuLock)
+        if checks && p.auditsEveryCriticalSection { auditEverything(p, checker: checker) }
     }
 
     /// A full audit with the mmu-lock held: every gfn, and the leaf pages on

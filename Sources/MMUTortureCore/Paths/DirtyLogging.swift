@@ -1,5 +1,5 @@
 /// Dirty logging (live migration): harvest rounds with a non-persistent
-/// write-protect (PROTOCOL.md 2.3, last paragraph).
+/// write-protect (docs/protocols.md, last paragraph).
 extension VM {
     /// One harvest: take and clear the dirty bits, take W away from those
     /// gfns' sptes (the flag is not set, so the fast path may make them

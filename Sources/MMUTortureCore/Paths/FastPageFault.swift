@@ -1,4 +1,4 @@
-/// The lockless fast page-fault path (PROTOCOL.md 2.2 and 2.4): a write
+/// The lockless fast page-fault path (docs/protocols.md): a write
 /// fault on a present spte, fixed out of the mmu-lock inside an RCU
 /// read-side critical section (`walk_shadow_page_lockless_begin/end`).
 

@@ -1,4 +1,4 @@
-/// Guest accesses ("hardware", PROTOCOL.md 2.1), guest mode and requests.
+/// Guest accesses ("hardware", docs/protocols.md), guest mode and requests.
 ///
 /// A guest access runs in guest mode and is atomic with respect to TLB-flush
 /// acknowledgements: a vCPU honours (and acknowledges) flush and reload

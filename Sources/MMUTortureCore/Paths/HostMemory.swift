@@ -1,4 +1,4 @@
-/// The host side of guest memory (PROTOCOL.md 2.7, seed 001): the host page
+/// The host side of guest memory (docs/protocols.md, seed 001): the host page
 /// table behind the memslot, page references, reclaim and swap. The host's
 /// page-table lock is modelled by the mmu-lock: every function here is
 /// called with it held.

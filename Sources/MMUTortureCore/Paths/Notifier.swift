@@ -1,4 +1,4 @@
-/// MMU-notifier invalidation (PROTOCOL.md 2.7, seed 001): the mmu-lock thread
+/// MMU-notifier invalidation (docs/protocols.md, seed 001): the mmu-lock thread
 /// acting as the host mm reclaiming guest pages.
 extension VM {
     /// `invalidate_range_start` .. the host frees the pages .. `_end`.

@@ -1,4 +1,4 @@
-/// The slow page-fault path under the mmu-lock (PROTOCOL.md 2.5, seed 001).
+/// The slow page-fault path under the mmu-lock (docs/protocols.md, seed 001).
 
 /// How a slow page fault ended.
 public enum SlowPathOutcome: Int, Sendable {
@@ -228,18 +228,18 @@ extension VM {
         var spte = p.load(sp)
         while true {
             if spte & SPTE.presentMask == 0 || spte & mask == 0 { return nil }
+            var done = true
             if updatesPlainly(spte) {
                 p.store(sp, spte & ~mask)     // the mutant's read-then-store
+            } else {
+                let r = p.compareExchange(sp, expected: spte, desired: spte & ~mask)
+                if !r.exchanged { spte = r.original; done = false }
+            }
+            if done {
                 noteWriteAccessRemoved(p, gfn: gfn, old: spte, new: spte & ~mask)
                 checkDirtyBitKept(p, gfn: gfn, pfn: Int(SPTE(raw: spte).pfn), checker: checker)
                 return spte
             }
-            let r = p.compareExchange(sp, expected: spte, desired: spte & ~mask)
-            if r.exchanged {
-                noteWriteAccessRemoved(p, gfn: gfn, old: spte, new: spte & ~mask)
-                return spte
-            }
-            spte = r.original
         }
     }
 

@@ -1,4 +1,4 @@
-/// Write-protect, unprotect and the remote TLB flush (PROTOCOL.md 2.3).
+/// Write-protect, unprotect and the remote TLB flush (docs/protocols.md).
 
 extension VM {
     /// `kvm_flush_remote_tlbs`: request a flush from every vCPU and wait for

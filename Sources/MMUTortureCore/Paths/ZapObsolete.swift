@@ -1,4 +1,4 @@
-/// Zap all shadow pages by making them obsolete (PROTOCOL.md 2.6, seed 000):
+/// Zap all shadow pages by making them obsolete (docs/protocols.md, seed 000):
 /// `kvm_mmu_invalidate_zap_all_pages` with `kvm_mmu_prepare_zap_obsolete_page`.
 extension VM {
     /// Bumps `mmu_valid_gen`, asks every vCPU to reload its root, zaps every

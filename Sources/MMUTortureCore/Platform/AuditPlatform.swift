@@ -1,14 +1,17 @@
-/// The platform an audit reads through: every load is the base platform's
-/// `peek` (no scheduling point in the simulator), everything else is the
-/// base platform's. An audit only loads, counts and reports.
+/// The platform of the deterministic mode's audit after every critical
+/// section: loads read memory directly (no scheduling point, no step), so
+/// the audit does not change the schedule; everything else is the base
+/// platform's. Only valid where the thread's store buffer is empty: right
+/// after the simulated unlock, a full barrier, before the thread's next
+/// operation (no other thread moves in between). An audit only loads,
+/// counts and reports.
 struct AuditPlatform<Base: Platform>: Platform {
     let base: Base
     init(_ base: Base) { self.base = base }
 
     @inline(__always) var threadIndex: Int { base.threadIndex }
     @inline(__always) var state: UnsafeMutablePointer<ThreadState> { base.state }
-    @inline(__always) func load(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
-    @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
+    @inline(__always) func load(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { p.pointee }
     @inline(__always) func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) { base.store(p, value) }
     @inline(__always) func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8) { base.storeTopByte(p, byte) }
     @inline(__always)

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import URCUShim
 
-/// Per-thread perturbation settings (issue 5): which points are switched on
+/// Per-thread perturbation settings: which points are switched on
 /// this run (swarm testing), how often they fire and how hard.
 public struct PerturbSettings: Sendable {
     /// Bit i set: `PerturbPoint(rawValue: i)` is active.

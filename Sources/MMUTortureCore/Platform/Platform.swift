@@ -1,5 +1,5 @@
 /// The small platform abstraction that every protocol path is written
-/// against (PROTOCOL.md 2). The native platform maps it onto real threads,
+/// against (docs/protocols.md). The native platform maps it onto real threads,
 /// liburcu and real atomic instructions; the deterministic platform onto one
 /// simulated thread at a time, simulated RCU and x86-TSO store buffers. The
 /// paths are generic over `Platform` and specialised, so the native vCPU
@@ -49,24 +49,18 @@ public protocol Platform {
     // MARK: scheduling
     /// The body of a spin-wait loop (`cpu_relax`; a scheduling point when simulated).
     func relax()
-    /// A named perturbation point: seeded delays, spins or yields (PROTOCOL.md paths).
+    /// A named perturbation point: seeded delays, spins or yields (docs/protocols.md).
     func perturb(_ point: PerturbPoint)
     /// A timestamp that orders this thread's trace events against the others'.
     func timestamp() -> UInt64
 
     // MARK: the checker
-    /// A load for the checker's audits: what `load` returns, but never a
-    /// scheduling point (the simulator reads through the thread's own store
-    /// buffer without a step), so an audit does not change the schedule.
-    func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64
     /// Whether a full audit runs at the end of every mmu-lock critical
     /// section (the deterministic mode: simulated threads can afford it).
     var auditsEveryCriticalSection: Bool { get }
 }
 
 extension Platform {
-    @inline(__always)
-    public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { load(p) }
     @inline(__always)
     public var auditsEveryCriticalSection: Bool { false }
 }
@@ -83,7 +77,7 @@ extension Platform {
     public func count(_ c: Counter, _ n: UInt64 = 1) { state.pointee.count(c, n) }
 }
 
-/// The named points where the paths may be perturbed (issue 5: seeded
+/// The named points where the paths may be perturbed (seeded
 /// delays, spins and yields; swarm-selected per run).
 public enum PerturbPoint: Int, CaseIterable, Sendable {
     /// vcpu-id fast path: after the identification byte store, before the barrier.

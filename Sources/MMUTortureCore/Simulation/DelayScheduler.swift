@@ -1,5 +1,5 @@
 /// Seeded delays for the deterministic mode: the simulated counterpart of
-/// the native mode's perturbation (issue 5) on top of a base strategy.
+/// the native mode's perturbation on top of a base strategy.
 ///
 /// - At a named perturbation point that is active in the run (the
 ///   scenario's `perturb.points`, swarm choice included), a thread is
@@ -224,7 +224,6 @@ struct HookedPlatform: Platform {
         ops.pointee = (ops.pointee >> 40) << 40 | (min(spins &+ 1, HookedPlatform.fieldMask) << 20)
     }
     @inline(__always) func timestamp() -> UInt64 { base.timestamp() }
-    @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
     @inline(__always) var auditsEveryCriticalSection: Bool { base.auditsEveryCriticalSection }
 
     @inline(__always)

@@ -1,6 +1,6 @@
 import URCUShim
 
-/// How the deterministic mode searches (issue 7): the strategy, the budgets
+/// How the deterministic mode searches: the strategy, the budgets
 /// of the search and the size of each execution.
 ///
 /// An *execution* is `vcpus` vCPU loops of `accessesPerVCPU` guest accesses
@@ -83,6 +83,9 @@ public struct DeterministicSettings: Sendable, Equatable {
     /// the first of the failing execution's violations that is one of them
     /// (else its first violation).
     public var expectedInvariants: [Invariant] = []
+    /// A full audit of every invariant at the end of every mmu-lock critical
+    /// section (read without scheduling points: the schedule is unchanged).
+    public var auditEveryCriticalSection = true
     /// Rows of the timeline drawn at most (the last ones, up to the violation).
     public var timelineRows = Timeline.defaultMaxRows
 
@@ -576,6 +579,7 @@ final class SimHarness {
         o.memoryModel = settings.memoryModel
         o.stepLimit = settings.stepLimit
         o.recordSteps = recording
+        o.auditEveryCriticalSection = settings.auditEveryCriticalSection
         executor = SimExecutor(threadCount: threadCount, options: o)
         var c = params.vm
         c.vcpus = vcpus

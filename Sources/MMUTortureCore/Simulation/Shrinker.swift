@@ -1,5 +1,5 @@
 /// Shrinks a failing deterministic execution while it still fails with the
-/// same invariant (issue 7, item 7), within a budget of executions.
+/// same invariant, within a budget of executions.
 ///
 /// The shrinker works on the execution's *segments*: "thread t runs until
 /// it has completed its n-th operation", "the store buffer of thread u

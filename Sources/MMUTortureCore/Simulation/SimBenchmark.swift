@@ -1,6 +1,6 @@
 import URCUShim
 
-/// Measurements behind the deterministic mode's design (issue 7: "choose the
+/// Measurements behind the deterministic mode's design ("choose the
 /// thread-switch mechanism with care; measure the options"). Figures, never
 /// assertions: nothing here is a timed test.
 public enum SimBenchmark {

@@ -20,12 +20,6 @@ extension SimExecutor {
 
     /// Memory, overlaid oldest to newest with the bytes of the thread's
     /// buffered stores to the same word: the newest bytes win.
-    /// A load with no scheduling point and no step (the checker's audits).
-    @inline(__always)
-    func peek(_ t: Int, _ p: UnsafeMutablePointer<UInt64>) -> UInt64 {
-        sbCount[t] == 0 ? p.pointee : loadThroughBuffer(t, p)
-    }
-
     func loadThroughBuffer(_ t: Int, _ p: UnsafeMutablePointer<UInt64>) -> UInt64 {
         var v = p.pointee
         let base = t &* sbCapacity

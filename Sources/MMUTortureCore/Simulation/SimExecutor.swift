@@ -12,7 +12,7 @@ public enum SimMemoryModel: String, Sendable, CaseIterable {
 }
 
 /// Runs N simulated threads, one at a time, under a `SimScheduler`: the
-/// deterministic mode's engine (issue 7).
+/// deterministic mode's engine.
 ///
 /// Each thread body is a closure taking a `SimPlatform`, and runs on its own
 /// coroutine (`mmut_coro`, a few nanoseconds a switch). Every platform

@@ -1,4 +1,4 @@
-/// The deterministic platform (issue 7): the same `Platform` the protocol
+/// The deterministic platform: the same `Platform` the protocol
 /// paths are written against, implemented by a `SimExecutor` that runs one
 /// simulated thread at a time.
 ///
@@ -92,10 +92,6 @@ public struct SimPlatform: Platform {
 
     @inline(__always)
     public func fullBarrier() { executor.fullBarrier(threadIndex) }
-
-    /// Through this thread's own store buffer, with no scheduling point.
-    @inline(__always)
-    public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { executor.peek(threadIndex, p) }
 
     @inline(__always)
     public var auditsEveryCriticalSection: Bool { executor.options.auditEveryCriticalSection }

@@ -1,5 +1,5 @@
 /// A failing execution drawn the way seed 004 draws its three-vCPU race
-/// (issue 7, item 6): one column per thread (VCPU 0 | VCPU 1 | ... | MMU),
+///: one column per thread (VCPU 0 | VCPU 1 | ... | MMU),
 /// one row per step, with what the step did and the spte, rmap-flag and
 /// protection values it read or wrote; the violating step marked.
 ///

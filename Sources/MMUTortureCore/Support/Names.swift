@@ -1,6 +1,6 @@
 /// Names that the config, the command line and the reports share.
 
-/// The fast-path protocol under test (PROTOCOL.md 2.2 and 2.4).
+/// The fast-path protocol under test (docs/protocols.md).
 public enum ProtocolName: String, CaseIterable, Codable, Sendable {
     /// The RFC's vCPU-id identification protocol (seed 004): the default.
     case vcpuID = "vcpu-id"
@@ -16,7 +16,7 @@ public enum ModeName: String, CaseIterable, Codable, Sendable {
     case deterministic
 }
 
-/// The spte identification layout (PROTOCOL.md 1, seed 004).
+/// The spte identification layout (docs/model.md, seed 004).
 public enum IdentificationLayout: String, CaseIterable, Codable, Sendable {
     /// The whole top byte: ids 1...254 (255 reserved), so vCPUs 0...253 are fast.
     case vmx
@@ -29,7 +29,7 @@ public enum IdentificationLayout: String, CaseIterable, Codable, Sendable {
     public var fastVCPULimit: Int { maxID }
 }
 
-/// Guest paging mode (PROTOCOL.md 2.8, issue 4).
+/// Guest paging mode (docs/protocols.md).
 public enum PagingMode: String, CaseIterable, Codable, Sendable {
     /// Two-dimensional paging: every shadow page is direct.
     case tdp
@@ -49,7 +49,7 @@ public enum WorkloadPattern: String, CaseIterable, Codable, Sendable {
     case zipf
 }
 
-/// The known-broken protocol variants of PROTOCOL.md 4, by name ("none" is
+/// The known-broken protocol variants of docs/mutants.md, by name ("none" is
 /// the correct protocol).
 public enum MutantName: String, CaseIterable, Codable, Sendable {
     case none

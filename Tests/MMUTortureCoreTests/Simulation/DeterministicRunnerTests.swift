@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import MMUTortureCore
 
-/// The deterministic mode end to end (issue 7, items 5-7): the VM's own
+/// The deterministic mode end to end: the VM's own
 /// thread bodies on the simulated platform, searched, replayed, shrunk and
 /// drawn. Every test is bounded by executions, never by wall time.
 final class DeterministicRunnerTests: XCTestCase {

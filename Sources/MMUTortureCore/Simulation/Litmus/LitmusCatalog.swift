@@ -204,14 +204,14 @@ public enum LitmusCatalog {
             { p, m in p.store(m.loc(1), 2); p.store(m.loc(0), 2) },
         ])
 
-    // MARK: the protocol's own shapes (PROTOCOL.md 2.2, 2.3; seed 004)
+    // MARK: the protocol's own shapes (docs/protocols.md; seed 004)
 
     /// The vcpu-id fast path (identification byte, then the rmap flag)
     /// against write-protect (the flag, then the spte) with neither barrier:
     /// both may miss each other, which is the race the barriers close.
     public static let idFlag = LitmusTest(
         name: "ID+FLAG", summary: "fast path's id byte vs write-protect's flag, no barriers: both may miss",
-        source: "seed 004 (Dekker pairing); PROTOCOL.md 2.2/2.3; SB with a one-byte store",
+        source: "seed 004 (Dekker pairing); docs/protocols.md; SB with a one-byte store",
         locations: ["spte", "flag"], registers: ["0:flag", "1:id"],
         domains: [[0, 1], [0, 1]], forbidden: [], tsoOnly: [[0, 0]],
         threads: [
@@ -222,7 +222,7 @@ public enum LitmusCatalog {
     /// Mutant no-wp-mb: the fast path's barrier alone does not help.
     public static let idFlagFastPathMfence = LitmusTest(
         name: "ID+FLAG+mfence+po", summary: "only the fast path has its smp_mb (mutant no-wp-mb): both may still miss",
-        source: "seed 004; PROTOCOL.md 4 (no-wp-mb)",
+        source: "seed 004; docs/mutants.md (no-wp-mb)",
         locations: ["spte", "flag"], registers: ["0:flag", "1:id"],
         domains: [[0, 1], [0, 1]], forbidden: [], tsoOnly: [[0, 0]],
         threads: [
@@ -233,7 +233,7 @@ public enum LitmusCatalog {
     /// The correct protocol: with both barriers one side sees the other.
     public static let idFlagMfences = LitmusTest(
         name: "ID+FLAG+mfences", summary: "both smp_mb()s: the fast path sees the flag or write-protect sees the id",
-        source: "seed 004; PROTOCOL.md 2.2/2.3",
+        source: "seed 004; docs/protocols.md",
         locations: ["spte", "flag"], registers: ["0:flag", "1:id"],
         domains: [[0, 1], [0, 1]], forbidden: [[0, 0]], tsoOnly: [],
         threads: [
@@ -247,7 +247,7 @@ public enum LitmusCatalog {
     /// bits"): the final spte always has both.
     public static let byteStoreKeepsAD = LitmusTest(
         name: "ID-BYTE+LOCK-OR", summary: "the id byte store and a locked OR of the A bit never lose each other",
-        source: "seed 004; PROTOCOL.md 2.2 (byte-granular store buffer)",
+        source: "seed 004; docs/protocols.md (byte-granular store buffer)",
         locations: ["spte"], registers: [], finalLocations: [0],
         domains: [[0x20, 0x0100_0000_0000_0000, 0x0100_0000_0000_0020]],
         forbidden: [[0x20], [0x0100_0000_0000_0000]], tsoOnly: [],
@@ -261,7 +261,7 @@ public enum LitmusCatalog {
     /// another thread sees the two stores in program order.
     public static let mixedSizeForwarding = LitmusTest(
         name: "MIXED-MP", summary: "a 64-bit store then a top-byte store: forwarded merged, seen in order",
-        source: "x86-TSO with mixed-size accesses (Flur et al., POPL 2017); PROTOCOL.md 2.2",
+        source: "x86-TSO with mixed-size accesses (Flur et al., POPL 2017); docs/protocols.md",
         locations: ["x"], registers: ["0:r0", "1:r0"],
         domains: [[0xAB00_0000_0000_0001], [0, 1, 0xAB00_0000_0000_0000, 0xAB00_0000_0000_0001]],
         forbidden: [[0xAB00_0000_0000_0001, 0xAB00_0000_0000_0000]], tsoOnly: [],
