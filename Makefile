@@ -9,7 +9,7 @@ SWIFTFLAGS := -c release -Xswiftc -enable-testing
 ARGS    ?=
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build build-tests run test unit-tests ci-campaigns e2e bench clean
+.PHONY: all deps build build-tests run test unit-tests ci-campaigns nightly e2e bench clean
 
 all: build
 
@@ -44,6 +44,11 @@ test: build-tests
 
 unit-tests: build-tests
 	$(SWIFT) test --skip-build $(SWIFTFLAGS)
+
+# A longer gate for a nightly job: 100,000 deterministic executions per
+# protocol and paging mode, five seeds per mutant in both modes.
+nightly: build
+	MMUT_DET_EXECUTIONS=100000 MMUT_MUTANT_SEEDS=5 bash scripts/ci-campaigns.sh $(BIN)
 
 ci-campaigns: build
 	@bash scripts/ci-campaigns.sh $(BIN)

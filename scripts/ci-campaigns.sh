@@ -38,20 +38,30 @@ check litmus-herd-disagree 1 "$BIN" litmus "$HERD/x86_64/SB.litmus" --expect "$O
 printf 'X86_64 BAD\n{}\n P0 ;\n movz $1,(x) ;\nexists (x=1)\n' > "$OUT/bad.litmus"
 check litmus-herd-bad 2 "$BIN" litmus "$OUT/bad.litmus"
 grep -q "bad.litmus:4: unknown instruction 'movz \$1,(x)'" "$OUT/litmus-herd-bad.log" || { fail=$((fail + 1)); echo "ci-campaigns: FAILED litmus-herd-bad message"; cat "$OUT/litmus-herd-bad.log"; }
-# Deterministic mode: the correct protocol clean over a bounded number of
-# executions; seed 004's race found, shrunk, and replayed exactly.
-check det-clean 0 "$BIN" run --mode deterministic --executions 3000
+# Deterministic mode: the correct protocols clean over a bounded number of
+# executions in every paging mode (each with a full audit after every
+# mmu-lock critical section); seed 004's race found, shrunk, and replayed
+# exactly. MMUT_DET_EXECUTIONS sets the budget (make nightly raises it).
+DET_EXECUTIONS=${MMUT_DET_EXECUTIONS:-20000}
+check det-clean 0 "$BIN" run configs/ci/campaign.yaml --mode deterministic --duration 1h \
+    --executions "$DET_EXECUTIONS" --report "$OUT/det-clean.json"
 check det-shared-id 1 "$BIN" run --mode deterministic --mutant shared-id --executions 3000 --report "$OUT/det.json"
 check det-replay 1 "$BIN" replay "$OUT/det.json"
 grep -q "matches the report" "$OUT/det-replay.log" || { fail=$((fail + 1)); echo "ci-campaigns: FAILED det-replay: trace hash"; cat "$OUT/det-replay.log"; }
 # Bad input is exit 2.
 check bad-config 2 "$BIN" run configs/does-not-exist.yaml
-# The regression gate: every mutant caught in every attempt (a run stops
-# at detection, typically well under a second; the budget is only the
-# ceiling), the correct protocols clean.
-check mutants-verify 0 "$BIN" mutants verify --seeds 3 --budget 30s --clean-budget 5s \
+# The regression gate, in both modes: every mutant caught in every attempt
+# (a run stops at detection, typically well under a second natively; the
+# budget is only the ceiling), the correct protocols clean under the default
+# campaign and every exposure scenario, and each mutant's generic-campaign
+# run reported.
+MUTANT_SEEDS=${MMUT_MUTANT_SEEDS:-3}
+check mutants-verify 0 "$BIN" mutants verify --seeds "$MUTANT_SEEDS" --budget 30s --clean-budget 2s --generic-budget 2s \
     --report "$OUT/mutants.json" --junit "$OUT/mutants.xml"
 cat "$OUT/mutants-verify.log"
+check mutants-verify-det 0 "$BIN" mutants verify --mode deterministic --seeds "$MUTANT_SEEDS" --executions 20000 \
+    --clean-executions 1000 --generic-executions 2000 --report "$OUT/mutants-det.json" --junit "$OUT/mutants-det.xml"
+cat "$OUT/mutants-verify-det.log"
 # The watchdog: a reader that never leaves stalls a grace period: exit 3.
 printf 'name: stall\nduration: 30s\nwatchdog: 2s\nmmu: { zap_all: 4 }\n' > "$OUT/stall.yaml"
 MMUTORTURE_TEST_STALL=1 check watchdog 3 "$BIN" run "$OUT/stall.yaml"

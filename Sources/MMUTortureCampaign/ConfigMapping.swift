@@ -111,6 +111,7 @@ extension CampaignConfig: MutantExposureTarget {
             mmu.audit = newValue.audit
         }
     }
+    public var exposedOperations: UInt64 { get { operations } set { operations = newValue } }
     public mutating func exposePerturbation(points: [PerturbPoint], probability: Double) {
         perturb.swarm = false
         perturb.points = points.compactMap { PerturbPointName(rawValue: $0.name) }

@@ -162,6 +162,25 @@ public struct MutantVerification {
             let d = DeterministicRunner(params: params, settings: s).run()
             result = d.runResult(seed: config.seed)
             executions = d.executions
+        } else if case .exposure(let m) = run.kind, let segment = ProtocolVariants.info(m)?.exposure.segmentOperations {
+            // Short runs, each with its own seed, until one catches it or
+            // the time budget is spent (the check runs at each run's end).
+            let deadline = monotonicNanoseconds() &+ settings.budget.nanoseconds
+            var spent = 0.0
+            var k: UInt64 = 0
+            var last: RunResult
+            repeat {
+                params.seed = config.seed &+ (k << 32)
+                params.operations = segment
+                params.durationNanoseconds = deadline &- min(deadline, monotonicNanoseconds())
+                last = NativeRunner.run(params)
+                spent += last.durationSeconds
+                k &+= 1
+            } while last.violations.isEmpty && last.harnessError == nil && !last.interrupted
+                && monotonicNanoseconds() < deadline
+            last.durationSeconds = spent
+            if !last.violations.isEmpty { config.seed = params.seed }
+            result = last
         } else {
             result = NativeRunner.run(params)
         }
@@ -215,6 +234,9 @@ public struct MutantVerification {
             : "--duration \(budgetText(run.kind))"
         switch run.kind {
         case .exposure(let m):
+            if settings.mode == .native, let n = ProtocolVariants.info(m)?.exposure.segmentOperations {
+                return "mmutorture run --mutant \(m.rawValue) --seed \(c.seed) --operations \(n)"
+            }
             return "mmutorture run --mutant \(m.rawValue) --seed \(c.seed) \(budget)"
         case .generic(let m):
             return "mmutorture run configs/default.yaml --mutant \(m.rawValue) --protocol \(c.protocol.rawValue) --seed \(c.seed) \(budget)"

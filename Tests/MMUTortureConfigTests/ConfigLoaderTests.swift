@@ -239,7 +239,7 @@ final class ConfigLoaderTests: XCTestCase {
             XCTAssertNoThrow(try parseConfig("mutant: \(name)\n"), name)
         }
         XCTAssertEqual(parseError("mutant: mmu-writable-keep\n")?.message,
-                       "mutant mmu-writable-keep breaks the mmu-writable protocol; run it with protocol: mmu-writable")
+                       "mutant mmu-writable-keep breaks protocol mmu-writable, not vcpu-id; run it with protocol: mmu-writable")
         XCTAssertEqual(parseError("duration: 0\n")?.keyPath, "duration")
         XCTAssertNoThrow(try parseConfig("duration: 0\noperations: 1000\n"))
         XCTAssertEqual(parseError("perturb: { points: [] }\n")?.keyPath, "perturb.points")

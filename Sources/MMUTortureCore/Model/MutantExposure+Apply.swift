@@ -11,6 +11,8 @@ public protocol MutantExposureTarget {
     var exposedHotFrames: Int { get set }
     var exposedWriteRatio: Double { get set }
     var exposedMMU: MMUWeights { get set }
+    /// The guest-access budget of a run (0 = none).
+    var exposedOperations: UInt64 { get set }
     /// Exactly these perturbation points (no swarm choice) with this probability.
     mutating func exposePerturbation(points: [PerturbPoint], probability: Double)
 }
@@ -27,6 +29,7 @@ extension MutantInfo {
         t.exposedHotFrames = min(exposure.hotFrames, t.exposedFrames)
         t.exposedWriteRatio = exposure.writeRatio
         t.exposedMMU = exposure.mmu
+        if let n = exposure.segmentOperations { t.exposedOperations = n }
         if let points = exposure.perturbPoints {
             t.exposePerturbation(points: points, probability: points.isEmpty ? 0 : exposure.perturbProbability)
         }
@@ -44,6 +47,7 @@ extension RunParameters: MutantExposureTarget {
     public var exposedHotFrames: Int { get { workload.hotFrames } set { workload.hotFrames = newValue } }
     public var exposedWriteRatio: Double { get { workload.writeRatio } set { workload.writeRatio = newValue } }
     public var exposedMMU: MMUWeights { get { mmu } set { mmu = newValue } }
+    public var exposedOperations: UInt64 { get { operations } set { operations = newValue } }
     public mutating func exposePerturbation(points: [PerturbPoint], probability: Double) {
         perturbSwarm = false
         perturbPoints = points

@@ -79,10 +79,17 @@ public struct MutantExposure: Sendable {
     public var perturbProbability = 0.05
     /// The identification layout, or nil to keep the config's.
     public var layout: IdentificationLayout?
+    /// For a mutant only an end-of-run check can see (dirty-log): each run
+    /// stops after this many guest accesses, and `mutants verify` runs such
+    /// short segments, each with its own seed, until one catches it or the
+    /// time budget is spent.
+    public var segmentOperations: UInt64?
 
     public init(paging: PagingMode = .tdp, hotFrames: Int = 16, writeRatio: Double = 0.5, mmu: MMUWeights? = nil,
-                perturbPoints: [PerturbPoint]? = nil, perturbProbability: Double = 0.05, layout: IdentificationLayout? = nil) {
+                perturbPoints: [PerturbPoint]? = nil, perturbProbability: Double = 0.05, layout: IdentificationLayout? = nil,
+                segmentOperations: UInt64? = nil) {
         self.layout = layout
+        self.segmentOperations = segmentOperations
         self.paging = paging
         self.hotFrames = hotFrames
         self.writeRatio = writeRatio
@@ -197,7 +204,7 @@ public enum ProtocolVariants {
         MutantInfo(name: .harvestCopyBeforeFlush, summary: "the dirty-log harvest copies the pages before its TLB flush",
                    expectedInvariants: [.dirtyLog], protocols: [.vcpuID, .mmuWritable],
                    source: "kvm_vm_ioctl_get_dirty_log (flush before the bitmap is returned)",
-                   exposure: MutantExposure(hotFrames: 4, writeRatio: 0.8, mmu: .only(dirtyLog: 4)),
+                   exposure: MutantExposure(hotFrames: 4, writeRatio: 0.8, mmu: .only(dirtyLog: 4), segmentOperations: 200_000),
                    apply: { $0.harvestCopiesAfterFlush = false }),
     ]
 

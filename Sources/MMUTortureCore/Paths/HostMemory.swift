@@ -10,16 +10,15 @@ extension VM {
         }
     }
 
-    /// The host frees a page: write it back to swap if it is dirty, poison it.
-    /// dirty-bit: a page the guest wrote must have been marked dirty by now
-    /// (every spte that could write it was dropped, carrying D), or swap
-    /// would keep stale data.
+    /// The host frees a page: poison it. It was written back to swap when it
+    /// was unmapped (the last reference can only go after the host page
+    /// table's): writing it back again here would put stale data over a
+    /// newer page of the same gfn, when a slow fault's transient reference
+    /// outlived a refault and a second unmap.
+    /// dirty-bit: a page the guest wrote must have been marked dirty by now.
     func freeHostPage<P: Platform>(_ p: P, pfn: Int, checker: ViolationSink) {
         let gfn = Int(pfnGFN[pfn])
         if checks { checkFreedPageDirty(p, pfn: pfn, gfn: gfn, checker: checker) }
-        if p.load(pfnDirty + pfn) != 0 {
-            p.store(swap + gfn, p.load(pfnData + pfn))
-        }
         p.store(pfnData + pfn, VM.poisonData)
         p.store(pfnState + pfn, VM.pfnFreed)
         p.count(.hostPagesFreed)

@@ -121,6 +121,37 @@ final class RegressionScheduleTests: XCTestCase {
     }
 }
 
+extension RegressionScheduleTests {
+    /// Found by the deterministic search (mmu-writable, shadow paging, seed
+    /// 1, execution 1184: a false dirty-log alarm). A slow fault's transient
+    /// reference to a host page outlived the page's unmap (written back to
+    /// swap then), a refault onto a new page, new writes and a second unmap;
+    /// when the stale reference finally went, freeing the old page wrote
+    /// its stale data back over swap. Freeing no longer writes back: unmap
+    /// did. The interleaving, written by hand on one thread.
+    func testFreeingAnUnmappedPageDoesNotOverwriteSwap() {
+        let f = PathFixture(protocolName: .mmuWritable)
+        let vm = f.vm, p = f.p
+        f.write(21)
+        let first = vm.pfnData[Int(vm.hostPT[21] - 1)]
+        // A slow fault took a reference to the page, then lost the race.
+        guard let old = vm.gfnToPFN(p, gfn: 21, write: false, checker: f.checker) else { return XCTFail("no page") }
+        vm.invalidatePage(p, gfn: 21, sharedAfter: false, checker: f.checker)   // unmap: swap = first
+        XCTAssertEqual(vm.swap[21], first)
+        f.write(21)                                                             // refault onto a new page
+        let second = vm.pfnData[Int(vm.hostPT[21] - 1)]
+        XCTAssertNotEqual(second, first)
+        vm.invalidatePage(p, gfn: 21, sharedAfter: false, checker: f.checker)   // unmap again: swap = second
+        p.lock(vm.mmuLock)
+        vm.putPage(p, pfn: old, checker: f.checker)                             // the stale reference goes
+        p.unlock(vm.mmuLock)
+        XCTAssertEqual(vm.pfnState[old] & VM.pfnFreed, VM.pfnFreed)
+        XCTAssertEqual(vm.swap[21], second, "the old page's data must not come back")
+        vm.finalDirtyLogCheck(p, checker: f.checker)
+        XCTAssertEqual(f.reported, [])
+    }
+}
+
 /// A scheduler for a hand-written interleaving: `victim` runs first and is
 /// preempted once, after its `atStep`-th step, in favour of `to`; otherwise
 /// the current thread continues while it can (non-preemptive).
