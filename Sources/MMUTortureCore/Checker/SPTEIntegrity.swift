@@ -21,7 +21,8 @@ extension VM {
             checker.report(p, .invalidSPTE, vcpu: nil, gfn: gfn, spteA: spte)
             return false
         }
-        if (spte & SPTE.nxMask != 0) != installsNX(gfn: gfn) {
+        // Under vmx bit 63 belongs to the identification (ids 128-254 set it).
+        if layout.idMask & SPTE.nxMask == 0 && (spte & SPTE.nxMask != 0) != installsNX(gfn: gfn) {
             checker.report(p, .nxChanged, vcpu: nil, gfn: gfn, spteA: spte)
             return false
         }

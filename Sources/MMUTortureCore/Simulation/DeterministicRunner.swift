@@ -86,6 +86,12 @@ public struct DeterministicSettings: Sendable, Equatable {
     /// A full audit of every invariant at the end of every mmu-lock critical
     /// section (read without scheduling points: the schedule is unchanged).
     public var auditEveryCriticalSection = true
+    /// Run the vCPUs at the identification layout's limit: of `n` vCPUs,
+    /// the first `n - 1` take the layout's top identifications (up to 254
+    /// under vmx, 127 under softmmu) and the last one is the first vCPU past
+    /// the limit (it never takes the fast path), as the vCPUs numbered
+    /// `limit - n + 1 ... limit` of a VM that has that many.
+    public var atIdentificationLimit = false
     /// Rows of the timeline drawn at most (the last ones, up to the violation).
     public var timelineRows = Timeline.defaultMaxRows
 
@@ -593,7 +599,8 @@ final class SimHarness {
         }
         locals = .allocate(capacity: vcpus)
         for i in 0..<vcpus {
-            (locals + i).initialize(to: VCPULocal(id: i, identification: VCPULocal.identification(vcpu: i, layout: c.layout, ops: c.ops),
+            let number = settings.atIdentificationLimit ? c.layout.fastVCPULimit - vcpus + 1 + i : i
+            (locals + i).initialize(to: VCPULocal(id: i, identification: VCPULocal.identification(vcpu: number, layout: c.layout, ops: c.ops),
                                                   tlbEntries: c.tlbEntries))
         }
         finished = .allocate(capacity: 1)

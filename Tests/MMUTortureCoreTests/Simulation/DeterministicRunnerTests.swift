@@ -170,6 +170,32 @@ final class DeterministicRunnerTests: XCTestCase {
         XCTAssertEqual(c.hashes[0], f.original.execution.traceHash)
     }
 
+    /// The vCPUs at the identification layout's limit: the top ids (254
+    /// under vmx, 127 under softmmu) fix faults and stay clean, the vCPU past
+    /// the limit never takes the fast path, and an identification as wide as
+    /// a whole byte clobbers NX at id 127 (id-clobbers-nx).
+    func testVCPUsAtTheIdentificationLimit() throws {
+        for layout in [IdentificationLayout.vmx, .softmmu] {
+            var params = DeterministicRunnerTests.params()
+            params.vm.layout = layout
+            var s = DeterministicRunnerTests.settings(executions: 1_500)
+            s.atIdentificationLimit = true
+            let runner = DeterministicRunner(params: params, settings: s)
+            let h = runner.harness(vcpus: runner.shape.vcpus, recording: false)
+            let ids = (0..<runner.shape.vcpus).map { h.locals[$0].identification }
+            XCTAssertEqual(ids, Array(UInt64(layout.maxID - runner.shape.vcpus + 2)...UInt64(layout.maxID)) + [0], "\(layout)")
+            let r = runner.run()
+            XCTAssertEqual(r.outcome, .pass, "\(layout): \(r.violations.first?.message ?? r.harnessError ?? "")")
+            XCTAssertGreaterThan(r.counter(.fastFixed), 0, "\(layout)")
+            XCTAssertGreaterThan(r.counter(.fastIneligible), 0, "\(layout)")
+        }
+        let m = ProtocolVariants.info(.idClobbersNX)!
+        var s = DeterministicRunnerTests.settings(executions: 1_000, expecting: m)
+        s.atIdentificationLimit = true
+        let r = DeterministicRunner(params: DeterministicRunnerTests.params(m), settings: s).run()
+        XCTAssertEqual(try XCTUnwrap(r.failure).invariant, .spteIntegrity)
+    }
+
     /// Shrinking shared-id comes down to seed 004's story: three threads,
     /// VCPU A marks the spte with the shared id, write-protect clears it,
     /// VCPU B marks it again with the same id, A's cmpxchg succeeds, and a
