@@ -56,7 +56,7 @@ check bad-config 2 "$BIN" run configs/does-not-exist.yaml
 # campaign and every exposure scenario, and each mutant's generic-campaign
 # run reported.
 MUTANT_SEEDS=${MMUT_MUTANT_SEEDS:-3}
-check mutants-verify 0 "$BIN" mutants verify --seeds "$MUTANT_SEEDS" --budget 30s --clean-budget 2s --generic-budget 2s \
+check mutants-verify 0 "$BIN" mutants verify --seeds "$MUTANT_SEEDS" --budget 60s --clean-budget 2s --generic-budget 2s \
     --report "$OUT/mutants.json" --junit "$OUT/mutants.xml"
 cat "$OUT/mutants-verify.log"
 check mutants-verify-det 0 "$BIN" mutants verify --mode deterministic --seeds "$MUTANT_SEEDS" --executions 20000 \

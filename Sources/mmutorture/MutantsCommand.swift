@@ -8,9 +8,9 @@ struct MutantsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A table of the mutants: name, what is broken, expected invariant, source.")
         func run() throws {
             let rows = ProtocolVariants.mutants.map { m in
-                [m.name.rawValue, m.protocolName.rawValue, m.expectedInvariants.map(\.rawValue).joined(separator: " / "), m.source, m.summary]
+                [m.name.rawValue, m.protocols.map(\.rawValue).joined(separator: ","), m.expectedInvariants.map(\.rawValue).joined(separator: " / "), m.source, m.summary]
             }
-            let header = ["mutant", "protocol", "expected invariant", "source", "what is broken"]
+            let header = ["mutant", "protocols", "expected invariant", "source", "what is broken"]
             var widths = header.map(\.count)
             for r in rows { for (i, c) in r.enumerated() where i < 4 { widths[i] = max(widths[i], c.count) } }
             func line(_ r: [String]) -> String {

@@ -38,6 +38,8 @@ public struct ProtocolOps: Sendable {
     public var zapRemovesRmap = true
     /// a vCPU handling an MMU reload request drops its root.
     public var reloadDropsRoot = true
+    /// a vCPU honouring a TLB-flush request drops its TLB entries.
+    public var flushRequestDropsTLB = true
     /// a dirty-log harvest copies the pages only after its flush.
     public var harvestCopiesAfterFlush = true
     /// Not a mutant: `bench` switches the fast path off to measure the locked
@@ -206,6 +208,11 @@ public enum ProtocolVariants {
                    source: "kvm_vm_ioctl_get_dirty_log (flush before the bitmap is returned)",
                    exposure: MutantExposure(hotFrames: 4, writeRatio: 0.8, mmu: .only(dirtyLog: 4), segmentOperations: 200_000),
                    apply: { $0.harvestCopiesAfterFlush = false }),
+        MutantInfo(name: .ackWithoutFlush, summary: "a vCPU acknowledges a TLB-flush request without dropping its TLB entries",
+                   expectedInvariants: [.tlbCoherence], protocols: [.vcpuID, .mmuWritable],
+                   source: "kvm_make_all_cpus_request / KVM_REQ_TLB_FLUSH (kvm_vcpu_flush_tlb)",
+                   exposure: MutantExposure(hotFrames: 4, writeRatio: 0.8, mmu: .only(dirtyLog: 4)),
+                   apply: { $0.flushRequestDropsTLB = false }),
     ]
 
     public static func info(_ name: MutantName) -> MutantInfo? { mutants.first { $0.name == name } }

@@ -50,7 +50,7 @@ extension VM {
             if ops.reloadDropsRoot { dropRoot(p, v, gfn: -1) } else { v.pointee.flushTLB() }
         }
         if req & VM.requestTLBFlush != 0 {
-            v.pointee.flushTLB()
+            if ops.flushRequestDropsTLB { v.pointee.flushTLB() }
             p.count(.flushRequestsHandled)
             p.trace(.tlbFlushed, gfn: -1)
         }

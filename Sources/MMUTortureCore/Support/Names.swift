@@ -70,4 +70,5 @@ public enum MutantName: String, CaseIterable, Codable, Sendable {
     case zapKeepsRmap = "zap-keeps-rmap"
     case reloadKeepsRoot = "reload-keeps-root"
     case harvestCopyBeforeFlush = "harvest-copy-before-flush"
+    case ackWithoutFlush = "ack-without-flush"
 }

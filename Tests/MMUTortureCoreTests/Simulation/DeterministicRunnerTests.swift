@@ -38,6 +38,7 @@ final class DeterministicRunnerTests: XCTestCase {
         .freeWithoutGrace: 2_000, .noNotifierRetry: 50, .nonatomicSPTEUpdate: 20_000, .ignoreQuadrant: 50,
         .obsoleteInHash: 50, .mmuWritableKeep: 50, .flushAfterUnlock: 50, .slowIgnoresHostWritable: 200,
         .idClobbersNX: 50, .zapKeepsRmap: 50, .reloadKeepsRoot: 500, .harvestCopyBeforeFlush: 1_000,
+        .ackWithoutFlush: 1_000,
     ]
 
     func testEveryMutantIsCaughtWithItsInvariant() {
