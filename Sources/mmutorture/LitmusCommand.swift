@@ -37,11 +37,10 @@ struct LitmusCommand: ParsableCommand {
     var tests: [String] = []
     @Flag(help: "List the catalogue's tests and exit.") var list = false
     @Flag(name: .customLong("no-sc"), help: "Catalogue: skip the SC cross-check.") var noSC = false
-    @Flag(help: "Only one result line per test.") var quiet = false
     @Option(help: "herd7 files: a kinds file (NAME Allow|Forbid per line); exit 1 on any disagreement.")
     var expect: String?
-    @Option(help: "Write a JSON report here (atomically).") var report: String?
-    @Option(help: "Write a JUnit XML report here (atomically), one testcase per test.") var junit: String?
+    @OptionGroup(title: "Reports (one testcase per test)") var reports: ReportOptions
+    var quiet: Bool { reports.quiet }
 
     func run() throws {
         if list {
@@ -51,8 +50,7 @@ struct LitmusCommand: ParsableCommand {
         }
         let files = tests.filter(LitmusCommand.isFile)
         let herd = try withInputErrorsReported { () throws -> HerdRun? in
-            if let report { try AtomicFileWriter.checkWritable(path: report) }
-            if let junit { try AtomicFileWriter.checkWritable(path: junit) }
+            try reports.outputs.checkWritable()
             guard !files.isEmpty else {
                 if expect != nil { throw UsageFailure(description: "litmus: --expect applies to herd7 .litmus files only") }
                 return nil
@@ -64,25 +62,15 @@ struct LitmusCommand: ParsableCommand {
             return try HerdRun(paths: files, expect: expect)
         }
         let results = try herd.map { $0.run(quiet: quiet) } ?? runCatalogue()
-        do {
-            let failed = results.filter { $0.result != .pass }
-            if let report {
-                var config = CampaignConfig.default
-                config.name = "litmus"
-                config.mode = .deterministic
-                let r = RunReport(result: failed.isEmpty ? .pass : .fail, campaign: "litmus", config: config,
-                                  durationSeconds: results.reduce(0) { $0 + $1.durationSeconds },
-                                  reproduce: (["mmutorture", "litmus"] + CommandLine.arguments.dropFirst(2)).joined(separator: " "),
-                                  violations: failed.flatMap(\.violations), scenarios: results)
-                try AtomicFileWriter.write(try r.jsonData(), to: report)
-            }
-            if let junit {
-                try AtomicFileWriter.write(JUnitWriter.render(campaignName: "litmus", results: results), to: junit)
-            }
-        } catch {
-            printError("mmutorture: could not write a report: \(error)")
-            throw ExitCode(3)
-        }
+        let failed = results.filter { $0.result != .pass }
+        var config = CampaignConfig.default
+        config.name = "litmus"
+        config.mode = .deterministic
+        let r = RunReport(result: failed.isEmpty ? .pass : .fail, campaign: "litmus", config: config,
+                          durationSeconds: results.reduce(0) { $0 + $1.durationSeconds },
+                          reproduce: (["mmutorture", "litmus"] + CommandLine.arguments.dropFirst(2)).joined(separator: " "),
+                          violations: failed.flatMap(\.violations), scenarios: results)
+        try reports.write(r)
         if results.contains(where: { $0.result != .pass }) { throw ExitCode(1) }
     }
 
