@@ -48,12 +48,14 @@ $CHECK html deterministic-violation "$OUT/replay.html"
 
 # mutants verify in two shards, merged: the matrix with detection times.
 for k in 0 1; do
-    expect 0 "$BIN" mutants verify --seeds 2 --budget 30s --clean-budget 300ms --only no-notifier-retry --only skip-tlb-flush --only obsolete-in-hash \
+    expect 0 "$BIN" mutants verify --seeds 2 --budget 30s --clean-budget 300ms --generic-budget 1s --only no-notifier-retry --only skip-tlb-flush --only obsolete-in-hash \
         --shard "$k/2" --quiet --report "$OUT/verify-$k.json"
 done
 expect 0 "$BIN" report merge "$OUT/verify-0.json" "$OUT/verify-1.json" --html "$OUT/verify.html" --junit "$OUT/verify.xml"
 $CHECK html verify "$OUT/verify.html"
-$CHECK junit "$OUT/verify.xml" 10 0
+# 3 mutants x 2 seeds, one generic-campaign run each, and the correct
+# protocols under the default campaign (2) and the 3 mutants' exposures (vcpu-id).
+$CHECK junit "$OUT/verify.xml" 14 0
 
 # The CI campaign in three shards, merged, against the unsharded run.
 CAMPAIGN=configs/ci/campaign.yaml
