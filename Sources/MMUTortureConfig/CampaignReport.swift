@@ -170,6 +170,7 @@ public enum CampaignReport {
         }
         merged.violations = results.isEmpty ? inputs.flatMap(\.report.violations) : results.flatMap(\.violations)
         merged.scenarios = results.count > 1 ? results : []
+        merged.mutants = MutantVerdict.merged(inputs.map(\.report.mutants), results: results)
         merged.error = inputs.lazy.compactMap(\.report.error).first
         merged.shards = inputs.compactMap { file, r in
             r.shard.map { ShardSummary(index: $0.index, count: $0.count, result: r.result, runs: r.scenarios.count,

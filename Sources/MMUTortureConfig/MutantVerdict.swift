@@ -57,3 +57,35 @@ public struct GenericVerdict: Codable, Equatable, Sendable {
         self.invariants = invariants
     }
 }
+
+extension MutantVerdict {
+    /// The verdicts of shards of one `mutants verify`, merged: counts
+    /// summed, invariants joined, the detection median and maximum taken
+    /// again over every caught attempt (`results`: the merged runs, whose
+    /// `mutant:NAME` entries are the exposure attempts).
+    public static func merged(_ shards: [[MutantVerdict]], results: [ScenarioResult]) -> [MutantVerdict] {
+        var order: [String] = []
+        var byName: [String: MutantVerdict] = [:]
+        for verdicts in shards {
+            for v in verdicts {
+                guard var m = byName[v.name] else { byName[v.name] = v; order.append(v.name); continue }
+                m.caught += v.caught
+                m.attempts += v.attempts
+                m.invariantsSeen = Array(Set(m.invariantsSeen).union(v.invariantsSeen)).sorted()
+                m.generic = m.generic ?? v.generic
+                byName[v.name] = m
+            }
+        }
+        return order.map { name in
+            var m = byName[name]!
+            let caught = results.filter { $0.name == "mutant:\(name)" && $0.result == .pass }
+            let times = caught.map(\.durationSeconds).sorted()
+            let executions = caught.compactMap { $0.counters["executions"].map(Int.init) }.sorted()
+            m.medianSeconds = times.isEmpty ? nil : times[times.count / 2]
+            m.maxSeconds = times.last
+            m.medianExecutions = executions.isEmpty ? nil : executions[executions.count / 2]
+            m.maxExecutions = executions.last
+            return m
+        }
+    }
+}

@@ -192,4 +192,29 @@ final class ShardTests: XCTestCase {
         XCTAssertEqual(decoded.scenarioResults.count, 0, "no made-up run for an empty shard")
         XCTAssertEqual(decoded.result, .pass)
     }
+
+    /// `mutants verify` in shards: the merged verdicts count every attempt
+    /// and take the detection median over every caught one.
+    func testMergeOfVerifyVerdicts() {
+        func run(_ name: String, _ seconds: Double, _ pass: Bool) -> ScenarioResult {
+            ScenarioResult(name: name, seed: 1, result: pass ? .pass : .fail, durationSeconds: seconds,
+                           counters: ["executions": UInt64(seconds * 100)])
+        }
+        let a = [MutantVerdict(name: "x", expected: ["wp-safety"], invariantsSeen: ["wp-safety"], caught: 2, attempts: 2,
+                               generic: GenericVerdict(caught: true, seconds: 1))]
+        let b = [MutantVerdict(name: "x", expected: ["wp-safety"], invariantsSeen: ["tlb-coherence"], caught: 0, attempts: 1),
+                 MutantVerdict(name: "y", expected: ["obsolete"], caught: 1, attempts: 1)]
+        let results = [run("mutant:x", 0.5, true), run("mutant:x", 0.1, true), run("mutant:x", 9, false),
+                       run("mutant:y", 0.3, true)]
+        let m = MutantVerdict.merged([a, b], results: results)
+        XCTAssertEqual(m.map(\.name), ["x", "y"])
+        XCTAssertEqual(m[0].caught, 2)
+        XCTAssertEqual(m[0].attempts, 3)
+        XCTAssertEqual(m[0].invariantsSeen, ["tlb-coherence", "wp-safety"])
+        XCTAssertEqual(m[0].medianSeconds, 0.5)
+        XCTAssertEqual(m[0].maxSeconds, 0.5)
+        XCTAssertEqual(m[0].maxExecutions, 50)
+        XCTAssertEqual(m[0].generic?.caught, true)
+        XCTAssertEqual(m[1].medianSeconds, 0.3)
+    }
 }
