@@ -25,13 +25,7 @@ extension RunParameters {
         workload.hotFrames = c.workload.hotFrames
         workload.hotRatio = c.workload.hotRatio
         workload.zipfS = c.workload.zipfS
-        mmu.writeProtect = c.mmu.writeProtect
-        mmu.unprotect = c.mmu.unprotect
-        mmu.dirtyLog = c.mmu.dirtyLog
-        mmu.zapAll = c.mmu.zapAll
-        mmu.invalidateRange = c.mmu.invalidateRange
-        mmu.invalidatePage = c.mmu.invalidatePage
-        mmu.audit = c.mmu.audit
+        mmu = c.mmu.weights
         perturbProbability = c.perturb.probability
         perturbMaxDelayNanoseconds = c.perturb.maxDelay.nanoseconds
         perturbSwarm = c.perturb.swarm
@@ -96,21 +90,7 @@ extension CampaignConfig: MutantExposureTarget {
     public var exposedFrames: Int { guest.frames }
     public var exposedHotFrames: Int { get { workload.hotFrames } set { workload.hotFrames = newValue } }
     public var exposedWriteRatio: Double { get { workload.writeRatio } set { workload.writeRatio = newValue } }
-    public var exposedMMU: MMUWeights {
-        get {
-            MMUWeights.only(writeProtect: mmu.writeProtect, unprotect: mmu.unprotect, dirtyLog: mmu.dirtyLog, zapAll: mmu.zapAll,
-                            invalidateRange: mmu.invalidateRange, invalidatePage: mmu.invalidatePage, audit: mmu.audit)
-        }
-        set {
-            mmu.writeProtect = newValue.writeProtect
-            mmu.unprotect = newValue.unprotect
-            mmu.dirtyLog = newValue.dirtyLog
-            mmu.zapAll = newValue.zapAll
-            mmu.invalidateRange = newValue.invalidateRange
-            mmu.invalidatePage = newValue.invalidatePage
-            mmu.audit = newValue.audit
-        }
-    }
+    public var exposedMMU: MMUWeights { get { mmu.weights } set { mmu.weights = newValue } }
     public var exposedOperations: UInt64 { get { operations } set { operations = newValue } }
     public mutating func exposePerturbation(points: [PerturbPoint], probability: Double) {
         perturb.swarm = false
@@ -120,4 +100,23 @@ extension CampaignConfig: MutantExposureTarget {
 
     /// This config with a mutant's exposing scenario (`MutantInfo.expose`).
     public func exposing(_ m: MutantInfo) -> CampaignConfig { m.expose(self) }
+}
+
+extension MMUConfig {
+    /// The operation weights in the core's vocabulary (the thread count stays here).
+    public var weights: MMUWeights {
+        get {
+            MMUWeights.only(writeProtect: writeProtect, unprotect: unprotect, dirtyLog: dirtyLog, zapAll: zapAll,
+                            invalidateRange: invalidateRange, invalidatePage: invalidatePage, audit: audit)
+        }
+        set {
+            writeProtect = newValue.writeProtect
+            unprotect = newValue.unprotect
+            dirtyLog = newValue.dirtyLog
+            zapAll = newValue.zapAll
+            invalidateRange = newValue.invalidateRange
+            invalidatePage = newValue.invalidatePage
+            audit = newValue.audit
+        }
+    }
 }

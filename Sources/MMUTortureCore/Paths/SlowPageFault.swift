@@ -249,11 +249,14 @@ extension VM {
     @discardableResult
     func dropSPTE<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, gfn: Int, checker: ViolationSink,
                                removeRmap: Bool = true) -> UInt64 {
-        var old = p.load(sp)
-        if updatesPlainly(old) {
-            p.store(sp, 0)
-        } else {
+        var old: UInt64
+        if ops.atomicSPTEUpdate {
             old = p.exchange(sp, 0)
+        } else {
+            // The mutant reads first and stores plainly when the pre-fix
+            // rule says the spte is not volatile.
+            old = p.load(sp)
+            if updatesPlainly(old) { p.store(sp, 0) } else { old = p.exchange(sp, 0) }
         }
         if removeRmap { rmapRemove(gfn: gfn, spte: sp - sptes) }
         if old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 {
