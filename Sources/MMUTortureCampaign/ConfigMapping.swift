@@ -14,31 +14,16 @@ extension RunParameters {
         durationNanoseconds = c.duration.nanoseconds
         operations = c.operations
         vm.vcpus = c.vcpus
-        vm.frames = c.guest.frames
-        vm.paging = c.guest.paging
+        vm.guest = c.guest
         vm.layout = c.identification
         vm.mmuThreads = c.mmu.threads
         vm.traceDepth = c.traceDepth
         vm.ops = ProtocolVariants.ops(c.protocol, mutant: c.mutant)
-        workload.pattern = c.workload.pattern
-        workload.writeRatio = c.workload.writeRatio
-        workload.hotFrames = c.workload.hotFrames
-        workload.hotRatio = c.workload.hotRatio
-        workload.zipfS = c.workload.zipfS
+        workload = c.workload
         mmu = c.mmu.weights
-        perturbProbability = c.perturb.probability
-        perturbMaxDelayNanoseconds = c.perturb.maxDelay.nanoseconds
-        perturbSwarm = c.perturb.swarm
-        perturbPoints = c.perturb.points.compactMap { PerturbPoint(name: $0.rawValue) }
-        perturbKinds = c.perturb.kinds.reduce(0) { bits, kind in
-            switch kind {
-            case .delay: return bits | 1
-            case .spin: return bits | 2
-            case .yield: return bits | 4
-            }
-        }
+        perturb = c.perturb
+        checker = c.checker
         watchdogNanoseconds = c.watchdog.nanoseconds
-        auditIntervalNanoseconds = c.checker.auditInterval.nanoseconds
         // Test hook (scripts/ci-campaigns.sh): make a thread stall on purpose.
         injectStall = ProcessInfo.processInfo.environment["MMUTORTURE_TEST_STALL"] == "1"
     }
@@ -94,29 +79,10 @@ extension CampaignConfig: MutantExposureTarget {
     public var exposedOperations: UInt64 { get { operations } set { operations = newValue } }
     public mutating func exposePerturbation(points: [PerturbPoint], probability: Double) {
         perturb.swarm = false
-        perturb.points = points.compactMap { PerturbPointName(rawValue: $0.name) }
+        perturb.points = points
         perturb.probability = probability
     }
 
     /// This config with a mutant's exposing scenario (`MutantInfo.expose`).
     public func exposing(_ m: MutantInfo) -> CampaignConfig { m.expose(self) }
-}
-
-extension MMUConfig {
-    /// The operation weights in the core's vocabulary (the thread count stays here).
-    public var weights: MMUWeights {
-        get {
-            MMUWeights.only(writeProtect: writeProtect, unprotect: unprotect, dirtyLog: dirtyLog, zapAll: zapAll,
-                            invalidateRange: invalidateRange, invalidatePage: invalidatePage, audit: audit)
-        }
-        set {
-            writeProtect = newValue.writeProtect
-            unprotect = newValue.unprotect
-            dirtyLog = newValue.dirtyLog
-            zapAll = newValue.zapAll
-            invalidateRange = newValue.invalidateRange
-            invalidatePage = newValue.invalidatePage
-            audit = newValue.audit
-        }
-    }
 }

@@ -76,7 +76,7 @@ extension CampaignConfig {
                 result.append(ConfigIssue(
                     keyPaths: ["perturb.kinds"],
                     message: "no kinds of perturbation; list at least one of "
-                        + PerturbKindName.allCases.map(\.rawValue).joined(separator: ", ")
+                        + PerturbKind.allCases.map(\.rawValue).joined(separator: ", ")
                         + ", or set perturb.probability: 0 to turn perturbation off"))
             }
         }

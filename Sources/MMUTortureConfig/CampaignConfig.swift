@@ -3,105 +3,63 @@ import MMUTortureCore
 /// The fully resolved configuration of one scenario: every key of a config
 /// file, defaulted where the file leaves it out.
 ///
-/// Property names are the YAML keys in camel case (`write_ratio` is
-/// `workload.writeRatio`); `Codable` uses the YAML keys themselves, so the
-/// `config` object of a JSON report reads like the file. `ConfigLoader`
-/// builds it from YAML, `resolvedYAML()` writes it back, and `validate()`
-/// checks the ranges and the rules between keys.
-public struct CampaignConfig: Codable, Equatable, Hashable, Sendable {
+/// The sections are the core's own types (`GuestSpec`, `WorkloadSpec`,
+/// `MMUSpec`, `PerturbSpec`, `CheckerSpec`), so a value read from a file
+/// reaches the runner without being copied into a parallel type. Every key
+/// is one row of `ConfigSchema.fields`: `ConfigLoader` reads it from YAML,
+/// `resolvedYAML()` writes it back, `validate()` checks its range and the
+/// JSON `Codable` form (the `config` object of a report) uses the YAML keys.
+public struct CampaignConfig: Equatable, Hashable, Sendable {
     /// The scenario's name, in reports and JUnit. Key `name`, default "default"
     /// (a loaded file without `name` is named after the file).
-    public var name: String
+    public var name: String = "default"
     /// Fast-path protocol under test. Key `protocol`, default vcpu-id.
-    public var `protocol`: ProtocolName
+    public var `protocol`: ProtocolName = .vcpuID
     /// Known-broken variant to run, or none. Key `mutant`, default none.
-    public var mutant: MutantName
+    public var mutant: MutantName = .none
     /// native (real threads) or deterministic (seeded scheduler). Key `mode`, default native.
-    public var mode: ModeName
+    public var mode: ModeName = .native
     /// The master seed of every random choice. Key `seed`, default 1; the file
     /// may say `random`, then one is drawn from the system generator.
-    public var seed: UInt64
+    public var seed: UInt64 = 1
     /// Whether `seed` was drawn at random (`seed: random`); reports say so.
-    public var seedWasRandom: Bool
+    public var seedWasRandom: Bool = false
     /// Time budget; 0 = none (then `operations` must be set). Key `duration`, default 10s.
-    public var duration: DurationSpec
+    public var duration: DurationSpec = .seconds(10)
     /// Operation budget (guest accesses over all vCPUs); 0 = none. A run
     /// stops at whichever budget is hit first. Key `operations`, default 0.
-    public var operations: UInt64
+    public var operations: UInt64 = 0
     /// vCPU threads, 1 ... 512. Key `vcpus`, default 4.
-    public var vcpus: Int
+    public var vcpus: Int = 4
     /// Allow more vCPUs than the identification layout can name: those never
     /// take the fast path. Key `allow_slow_vcpus`, default false.
-    public var allowSlowVCPUs: Bool
+    public var allowSlowVCPUs: Bool = false
     /// The spte identification layout. Key `identification`, default vmx.
-    public var identification: IdentificationLayout
+    public var identification: IdentificationLayout = .vmx
     /// The liburcu flavour. Key `rcu`, default memb.
-    public var rcu: RCUFlavorName
-    /// Key `guest`.
-    public var guest: GuestConfig
-    /// Key `workload`.
-    public var workload: WorkloadConfig
-    /// Key `mmu`.
-    public var mmu: MMUConfig
-    /// Key `perturb`.
-    public var perturb: PerturbConfig
+    public var rcu: RCUFlavorName = .memb
+    /// The guest's size and paging mode. Section `guest`.
+    public var guest = GuestSpec()
+    /// How the vCPUs pick the gfns they access. Section `workload`.
+    public var workload = WorkloadSpec()
+    /// The mmu-lock threads and their operation weights. Section `mmu`.
+    public var mmu = MMUSpec()
+    /// Seeded perturbations at named points. Section `perturb`.
+    public var perturb = PerturbSpec()
     /// Times to run the scenario, 1 ... 10000; run i > 0 has seed
     /// `deriveSeed(seed, .repeatSeed, i)`. Key `repeat`, default 1.
-    public var `repeat`: Int
+    public var `repeat`: Int = 1
     /// A thread that makes no progress for this long fails the run with
     /// exit 3. Key `watchdog`, default 10s.
-    public var watchdog: DurationSpec
-    /// Key `checker`.
-    public var checker: CheckerConfig
+    public var watchdog: DurationSpec = .seconds(10)
+    /// The checker's settings. Section `checker`.
+    public var checker = CheckerSpec()
     /// Recent events kept per thread for violation traces, 1 ... 65536.
     /// Key `trace_depth`, default 64.
-    public var traceDepth: Int
+    public var traceDepth: Int = 64
 
-    /// A config; every argument defaults to its documented default, so
-    /// `CampaignConfig()` is the built-in default scenario.
-    public init(
-        name: String = "default",
-        protocol: ProtocolName = .vcpuID,
-        mutant: MutantName = .none,
-        mode: ModeName = .native,
-        seed: UInt64 = 1,
-        seedWasRandom: Bool = false,
-        duration: DurationSpec = .seconds(10),
-        operations: UInt64 = 0,
-        vcpus: Int = 4,
-        allowSlowVCPUs: Bool = false,
-        identification: IdentificationLayout = .vmx,
-        rcu: RCUFlavorName = .memb,
-        guest: GuestConfig = GuestConfig(),
-        workload: WorkloadConfig = WorkloadConfig(),
-        mmu: MMUConfig = MMUConfig(),
-        perturb: PerturbConfig = PerturbConfig(),
-        repeat: Int = 1,
-        watchdog: DurationSpec = .seconds(10),
-        checker: CheckerConfig = CheckerConfig(),
-        traceDepth: Int = 64
-    ) {
-        self.name = name
-        self.protocol = `protocol`
-        self.mutant = mutant
-        self.mode = mode
-        self.seed = seed
-        self.seedWasRandom = seedWasRandom
-        self.duration = duration
-        self.operations = operations
-        self.vcpus = vcpus
-        self.allowSlowVCPUs = allowSlowVCPUs
-        self.identification = identification
-        self.rcu = rcu
-        self.guest = guest
-        self.workload = workload
-        self.mmu = mmu
-        self.perturb = perturb
-        self.repeat = `repeat`
-        self.watchdog = watchdog
-        self.checker = checker
-        self.traceDepth = traceDepth
-    }
+    /// The built-in default scenario; set the properties to change it.
+    public init() {}
 
     /// The built-in default scenario (what `configs/default.yaml` spells out).
     public static let `default` = CampaignConfig()
@@ -115,7 +73,7 @@ public struct CampaignConfig: Codable, Equatable, Hashable, Sendable {
                 + "limit of \(identification.fastVCPULimit): vCPUs \(identification.fastVCPULimit) and up "
                 + "never take the fast path")
         }
-        if mmu.totalWeight == 0 {
+        if mmu.weights.totalWeight == 0 {
             result.append("mmu: every operation weight is 0: the mmu-lock thread(s) only idle")
         }
         if mutant == .ignoreQuadrant && guest.paging != .shadow32 {
@@ -123,46 +81,5 @@ public struct CampaignConfig: Codable, Equatable, Hashable, Sendable {
                 + "it can only be caught with guest.paging: shadow32")
         }
         return result
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name
-        case `protocol`
-        case mutant, mode, seed
-        case seedWasRandom = "seed_was_random"
-        case duration, operations, vcpus
-        case allowSlowVCPUs = "allow_slow_vcpus"
-        case identification, rcu, guest, workload, mmu, perturb
-        case `repeat`
-        case watchdog, checker
-        case traceDepth = "trace_depth"
-    }
-
-    /// Decodes leniently: a missing key takes its default, unknown keys are
-    /// ignored (so an older report's config still replays). Call
-    /// `validate()` on the result before running it.
-    public init(from decoder: Decoder) throws {
-        let d = CampaignConfig()
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? d.name
-        self.protocol = try c.decodeIfPresent(ProtocolName.self, forKey: .protocol) ?? d.protocol
-        mutant = try c.decodeIfPresent(MutantName.self, forKey: .mutant) ?? d.mutant
-        mode = try c.decodeIfPresent(ModeName.self, forKey: .mode) ?? d.mode
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
-        seedWasRandom = try c.decodeIfPresent(Bool.self, forKey: .seedWasRandom) ?? d.seedWasRandom
-        duration = try c.decodeIfPresent(DurationSpec.self, forKey: .duration) ?? d.duration
-        operations = try c.decodeIfPresent(UInt64.self, forKey: .operations) ?? d.operations
-        vcpus = try c.decodeIfPresent(Int.self, forKey: .vcpus) ?? d.vcpus
-        allowSlowVCPUs = try c.decodeIfPresent(Bool.self, forKey: .allowSlowVCPUs) ?? d.allowSlowVCPUs
-        identification = try c.decodeIfPresent(IdentificationLayout.self, forKey: .identification) ?? d.identification
-        rcu = try c.decodeIfPresent(RCUFlavorName.self, forKey: .rcu) ?? d.rcu
-        guest = try c.decodeIfPresent(GuestConfig.self, forKey: .guest) ?? d.guest
-        workload = try c.decodeIfPresent(WorkloadConfig.self, forKey: .workload) ?? d.workload
-        mmu = try c.decodeIfPresent(MMUConfig.self, forKey: .mmu) ?? d.mmu
-        perturb = try c.decodeIfPresent(PerturbConfig.self, forKey: .perturb) ?? d.perturb
-        self.repeat = try c.decodeIfPresent(Int.self, forKey: .repeat) ?? d.repeat
-        watchdog = try c.decodeIfPresent(DurationSpec.self, forKey: .watchdog) ?? d.watchdog
-        checker = try c.decodeIfPresent(CheckerConfig.self, forKey: .checker) ?? d.checker
-        traceDepth = try c.decodeIfPresent(Int.self, forKey: .traceDepth) ?? d.traceDepth
     }
 }

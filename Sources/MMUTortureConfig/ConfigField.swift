@@ -29,6 +29,10 @@ struct ConfigField {
     let check: (CampaignConfig) -> String?
     /// The value as YAML text (a scalar, or a flow list).
     let render: (CampaignConfig) -> String
+    /// Writes the value into the JSON form of the config.
+    let encode: (CampaignConfig, inout KeyedEncodingContainer<ConfigKey>, ConfigKey) throws -> Void
+    /// Reads the value from the JSON form, when present.
+    let decode: (KeyedDecodingContainer<ConfigKey>, ConfigKey, inout CampaignConfig) throws -> Void
 
     /// The last component of `path`.
     var key: String { String(path.split(separator: ".").last ?? Substring(path)) }
@@ -43,6 +47,32 @@ struct ConfigField {
 struct ConfigReadContext {
     /// The seed to use for `seed: random`, drawn once per file.
     var randomSeed: UInt64
+}
+
+// MARK: - The JSON form
+
+extension ConfigField {
+    /// A field whose JSON value is `V` itself.
+    init<V: Codable>(path: String, expected: String, keyPath: WritableKeyPath<CampaignConfig, V>,
+                     read: @escaping (Node, inout CampaignConfig, ConfigReadContext) throws -> Void,
+                     check: @escaping (CampaignConfig) -> String?, render: @escaping (CampaignConfig) -> String) {
+        self.init(path: path, expected: expected, read: read, check: check, render: render,
+                  encode: { config, container, key in try container.encode(config[keyPath: keyPath], forKey: key) },
+                  decode: { container, key, config in
+                      if let value = try container.decodeIfPresent(V.self, forKey: key) { config[keyPath: keyPath] = value }
+                  })
+    }
+
+    /// The value a JSON name stands for, or a decoding error naming the key.
+    static func decodeNamed<E: ConfigNamed>(_ name: String, key: ConfigKey,
+                                            in container: KeyedDecodingContainer<ConfigKey>) throws -> E {
+        guard let value = E(configName: name) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container,
+                debugDescription: "'\(name)' is not one of " + E.allCases.map(\.configName).joined(separator: ", "))
+        }
+        return value
+    }
 }
 
 // MARK: - Reading scalars
@@ -90,12 +120,12 @@ extension ConfigField {
 
 extension ConfigField {
     /// An integer key, valid when `isValid`.
-    static func integer<T: FixedWidthInteger>(
+    static func integer<T: FixedWidthInteger & Codable>(
         _ path: String, _ keyPath: WritableKeyPath<CampaignConfig, T>,
         expected: String, isValid: @escaping (T) -> Bool
     ) -> ConfigField {
         ConfigField(
-            path: path, expected: expected,
+            path: path, expected: expected, keyPath: keyPath,
             read: { node, config, _ in
                 let text = try scalarText(node, expected: expected)
                 guard let value = parseInteger(text, as: T.self) else {
@@ -121,7 +151,7 @@ extension ConfigField {
     static func number(_ path: String, _ keyPath: WritableKeyPath<CampaignConfig, Double>,
                        expected: String, isValid: @escaping (Double) -> Bool) -> ConfigField {
         ConfigField(
-            path: path, expected: expected,
+            path: path, expected: expected, keyPath: keyPath,
             read: { node, config, _ in
                 let text = try scalarText(node, expected: expected)
                 guard let value = parseNumber(text) else {
@@ -146,7 +176,7 @@ extension ConfigField {
                          in range: ClosedRange<DurationSpec>, note: String = "") -> ConfigField {
         let expected = "\(DurationSpec.expectation), from \(range.lowerBound) to \(range.upperBound)\(note)"
         return ConfigField(
-            path: path, expected: expected,
+            path: path, expected: expected, keyPath: keyPath,
             read: { node, config, _ in
                 let text = try scalarText(node, expected: DurationSpec.expectation)
                 guard let value = DurationSpec(text) else {
@@ -165,7 +195,7 @@ extension ConfigField {
     static func boolean(_ path: String, _ keyPath: WritableKeyPath<CampaignConfig, Bool>) -> ConfigField {
         let expected = "true or false"
         return ConfigField(
-            path: path, expected: expected,
+            path: path, expected: expected, keyPath: keyPath,
             read: { node, config, _ in
                 let text = try scalarText(node, expected: expected)
                 guard let value = parseBool(text) else {
@@ -178,10 +208,10 @@ extension ConfigField {
     }
 
     /// A key whose value is one of an enumeration's names.
-    static func choice<E: CaseIterable & RawRepresentable>(
+    static func choice<E: ConfigNamed>(
         _ path: String, _ keyPath: WritableKeyPath<CampaignConfig, E>
-    ) -> ConfigField where E.RawValue == String {
-        let names = E.allCases.map(\.rawValue)
+    ) -> ConfigField {
+        let names = E.allCases.map(\.configName)
         let expected = "one of " + names.joined(separator: ", ")
         return ConfigField(
             path: path, expected: expected,
@@ -190,14 +220,20 @@ extension ConfigField {
                 config[keyPath: keyPath] = try parseChoice(text, node: node, names: names, expected: expected)
             },
             check: { _ in nil },
-            render: { $0[keyPath: keyPath].rawValue })
+            render: { $0[keyPath: keyPath].configName },
+            encode: { config, container, key in try container.encode(config[keyPath: keyPath].configName, forKey: key) },
+            decode: { container, key, config in
+                if let name = try container.decodeIfPresent(String.self, forKey: key) {
+                    config[keyPath: keyPath] = try decodeNamed(name, key: key, in: container)
+                }
+            })
     }
 
     /// A key whose value is a list of an enumeration's names, each at most once.
-    static func choices<E: CaseIterable & RawRepresentable & Equatable>(
+    static func choices<E: ConfigNamed>(
         _ path: String, _ keyPath: WritableKeyPath<CampaignConfig, [E]>
-    ) -> ConfigField where E.RawValue == String {
-        let names = E.allCases.map(\.rawValue)
+    ) -> ConfigField {
+        let names = E.allCases.map(\.configName)
         let expected = "a list of " + names.joined(separator: ", ")
         return ConfigField(
             path: path, expected: expected,
@@ -228,19 +264,27 @@ extension ConfigField {
             check: { config in
                 let values = config[keyPath: keyPath]
                 for (index, value) in values.enumerated() where values[..<index].contains(value) {
-                    return "'\(value.rawValue)' is listed twice"
+                    return "'\(value.configName)' is listed twice"
                 }
                 return nil
             },
-            render: { "[" + $0[keyPath: keyPath].map(\.rawValue).joined(separator: ", ") + "]" })
+            render: { "[" + $0[keyPath: keyPath].map(\.configName).joined(separator: ", ") + "]" },
+            encode: { config, container, key in
+                try container.encode(config[keyPath: keyPath].map(\.configName), forKey: key)
+            },
+            decode: { container, key, config in
+                if let names = try container.decodeIfPresent([String].self, forKey: key) {
+                    config[keyPath: keyPath] = try names.map { try decodeNamed($0, key: key, in: container) }
+                }
+            })
     }
 
     /// The value named `text`, or a problem listing the names (and the
     /// nearest one, for a typo).
-    static func parseChoice<E: RawRepresentable>(_ text: String, node: Node, names: [String],
-                                                 expected: String) throws -> E where E.RawValue == String {
-        if let value = E(rawValue: text) { return value }
-        if let value = E(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) { return value }
+    static func parseChoice<E: ConfigNamed>(_ text: String, node: Node, names: [String],
+                                            expected: String) throws -> E {
+        if let value = E(configName: text) { return value }
+        if let value = E(configName: text.trimmingCharacters(in: .whitespaces).lowercased()) { return value }
         var message = "expected \(expected), got \(node.shownInMessage)"
         if let suggestion = nearest(to: text, in: names) {
             message += " (did you mean '\(suggestion)'?)"

@@ -40,13 +40,13 @@ enum ConfigSchema {
         .number("workload.zipf_s", \.workload.zipfS, expected: "a number greater than 0 and at most 10",
                 isValid: { $0 > 0 && $0 <= 10 }),
         .integer("mmu.threads", \.mmu.threads, in: 1...8),
-        weight("mmu.write_protect", \.mmu.writeProtect),
-        weight("mmu.unprotect", \.mmu.unprotect),
-        weight("mmu.dirty_log", \.mmu.dirtyLog),
-        weight("mmu.zap_all", \.mmu.zapAll),
-        weight("mmu.invalidate_range", \.mmu.invalidateRange),
-        weight("mmu.invalidate_page", \.mmu.invalidatePage),
-        weight("mmu.audit", \.mmu.audit),
+        weight("mmu.write_protect", \.mmu.weights.writeProtect),
+        weight("mmu.unprotect", \.mmu.weights.unprotect),
+        weight("mmu.dirty_log", \.mmu.weights.dirtyLog),
+        weight("mmu.zap_all", \.mmu.weights.zapAll),
+        weight("mmu.invalidate_range", \.mmu.weights.invalidateRange),
+        weight("mmu.invalidate_page", \.mmu.weights.invalidatePage),
+        weight("mmu.audit", \.mmu.weights.audit),
         .fraction("perturb.probability", \.perturb.probability),
         .duration("perturb.max_delay", \.perturb.maxDelay, in: .zero...DurationSpec.seconds(1)),
         .boolean("perturb.swarm", \.perturb.swarm),
@@ -78,15 +78,15 @@ enum ConfigSchema {
 
     /// An mmu operation weight.
     private static func weight(_ path: String, _ keyPath: WritableKeyPath<CampaignConfig, Int>) -> ConfigField {
-        .integer(path, keyPath, expected: "a weight: a whole number from 0 to \(MMUConfig.maxWeight)",
-                 isValid: { (0...MMUConfig.maxWeight).contains($0) })
+        .integer(path, keyPath, expected: "a weight: a whole number from 0 to \(MMUWeights.maxWeight)",
+                 isValid: { (0...MMUWeights.maxWeight).contains($0) })
     }
 
     /// `name`: a short printable label (it ends up in file names and JUnit).
     private static let name: ConfigField = {
         let expected = "a name of 1 to 128 printable characters"
         return ConfigField(
-            path: "name", expected: expected,
+            path: "name", expected: expected, keyPath: \.name,
             read: { node, config, _ in
                 config.name = try ConfigField.scalarText(node, expected: expected)
             },
@@ -98,6 +98,9 @@ enum ConfigSchema {
             },
             render: { yamlQuoted($0.name) })
     }()
+
+    /// The JSON form's record of `seed: random` (not a key of the file).
+    static let seedWasRandomKey = "seed_was_random"
 
     /// `seed`: a 64-bit number (decimal or 0x hex), or `random`.
     private static let seed: ConfigField = {
@@ -117,6 +120,16 @@ enum ConfigSchema {
                 }
             },
             check: { _ in nil },
-            render: { "\($0.seed)" + ($0.seedWasRandom ? "  # drawn at random (seed: random)" : "") })
+            render: { "\($0.seed)" + ($0.seedWasRandom ? "  # drawn at random (seed: random)" : "") },
+            encode: { config, container, key in
+                try container.encode(config.seed, forKey: key)
+                try container.encode(config.seedWasRandom, forKey: ConfigKey(seedWasRandomKey))
+            },
+            decode: { container, key, config in
+                if let seed = try container.decodeIfPresent(UInt64.self, forKey: key) { config.seed = seed }
+                if let random = try container.decodeIfPresent(Bool.self, forKey: ConfigKey(seedWasRandomKey)) {
+                    config.seedWasRandom = random
+                }
+            })
     }()
 }

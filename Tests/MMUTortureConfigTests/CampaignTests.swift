@@ -57,7 +57,8 @@ final class CampaignTests: XCTestCase {
         }
         XCTAssertEqual(Set(twos.map(\.seed)).count, 6)
         // Deep merge: the scenario's paging over the base's frames.
-        XCTAssertEqual(twos[0].config.guest, GuestConfig(frames: 1024, paging: .shadow))
+        XCTAssertEqual(twos[0].config.guest.frames, 1024)
+        XCTAssertEqual(twos[0].config.guest.paging, .shadow)
         XCTAssertEqual(twos[0].label, "second#0")
     }
 
@@ -141,7 +142,7 @@ final class CampaignTests: XCTestCase {
     }
 
     func testOverridesAreAppliedAndRevalidated() throws {
-        let config = CampaignConfig(seed: 3, seedWasRandom: true)
+        let config = CampaignConfig().with { $0.seed = 3; $0.seedWasRandom = true }
         let changed = try config.applying(ConfigOverrides(
             seed: 9, duration: .seconds(30), operations: 5, vcpus: 8, protocol: .mmuWritable,
             mutant: .mmuWritableKeep, mode: .deterministic))
@@ -163,7 +164,7 @@ final class CampaignTests: XCTestCase {
             XCTAssertEqual((error as? ConfigError)?.keyPath, "--vcpus")
         }
         // The override exposed a conflict with a key of the file: blame the option.
-        let shared = CampaignConfig(mutant: .sharedID)
+        let shared = CampaignConfig().with { $0.mutant = .sharedID }
         XCTAssertThrowsError(try shared.applying(ConfigOverrides(protocol: .mmuWritable))) { error in
             XCTAssertEqual((error as? ConfigError)?.keyPath, "--protocol")
         }
@@ -189,14 +190,14 @@ final class CampaignTests: XCTestCase {
         XCTAssertEqual(try parseConfig("mutant: ignore-quadrant\nguest: {paging: shadow32}\n").warnings, [])
         let idle = try parseConfig("mmu: { write_protect: 0, unprotect: 0, dirty_log: 0, zap_all: 0, "
             + "invalidate_range: 0, invalidate_page: 0, audit: 0 }\n")
-        XCTAssertEqual(idle.mmu.totalWeight, 0)
+        XCTAssertEqual(idle.mmu.weights.totalWeight, 0)
         XCTAssertEqual(idle.warnings.count, 1)
-        XCTAssertEqual(CampaignConfig.default.mmu.totalWeight, 14)
+        XCTAssertEqual(CampaignConfig.default.mmu.weights.totalWeight, 14)
     }
 
     func testSwarmChoosesASeededNonEmptySubset() {
-        let perturb = PerturbConfig()
-        var seen = Set<[PerturbPointName]>()
+        let perturb = PerturbSpec()
+        var seen = Set<[PerturbPoint]>()
         for seed: UInt64 in 0..<64 {
             let active = perturb.activePoints(seed: seed)
             XCTAssertFalse(active.isEmpty)
@@ -205,8 +206,12 @@ final class CampaignTests: XCTestCase {
             seen.insert(active)
         }
         XCTAssertGreaterThan(seen.count, 10)
-        XCTAssertEqual(PerturbConfig(swarm: false).activePoints(seed: 1), PerturbPointName.allCases)
-        XCTAssertEqual(PerturbConfig(probability: 0).activePoints(seed: 1), [])
+        var all = PerturbSpec()
+        all.swarm = false
+        XCTAssertEqual(all.activePoints(seed: 1), PerturbPoint.allCases)
+        var off = PerturbSpec()
+        off.probability = 0
+        XCTAssertEqual(off.activePoints(seed: 1), [])
     }
 
     func testValidateWithoutAFile() {

@@ -65,17 +65,20 @@ final class ConfigLoaderTests: XCTestCase {
             checker: { audit_interval: 0 }
             trace_depth: 16
             """)
-        XCTAssertEqual(config, CampaignConfig(
-            name: "everything", protocol: .mmuWritable, mutant: .mmuWritableKeep, mode: .deterministic,
-            seed: 16, duration: .milliseconds(1_500), operations: 1_000_000, vcpus: 300, allowSlowVCPUs: true,
-            identification: .softmmu, rcu: .qsbr,
-            guest: GuestConfig(frames: 1024, paging: .shadow32),
-            workload: WorkloadConfig(writeRatio: 0.25, pattern: .zipf, hotFrames: 8, hotRatio: 0.5, zipfS: 2),
-            mmu: MMUConfig(threads: 3, writeProtect: 0, unprotect: 1, dirtyLog: 2, zapAll: 3, invalidateRange: 4,
-                           invalidatePage: 5, audit: 6),
-            perturb: PerturbConfig(probability: 1, maxDelay: .milliseconds(1), swarm: false,
-                                   points: [.wpScan, .beforeFree], kinds: [.spin]),
-            repeat: 3, watchdog: .minutes(2), checker: CheckerConfig(auditInterval: .zero), traceDepth: 16))
+        XCTAssertEqual(config, CampaignConfig().with {
+            $0.name = "everything"; $0.protocol = .mmuWritable; $0.mutant = .mmuWritableKeep; $0.mode = .deterministic
+            $0.seed = 16; $0.duration = .milliseconds(1_500); $0.operations = 1_000_000; $0.vcpus = 300
+            $0.allowSlowVCPUs = true; $0.identification = .softmmu; $0.rcu = .qsbr
+            $0.guest.frames = 1024; $0.guest.paging = .shadow32
+            $0.workload.writeRatio = 0.25; $0.workload.pattern = .zipf; $0.workload.hotFrames = 8
+            $0.workload.hotRatio = 0.5; $0.workload.zipfS = 2
+            $0.mmu.threads = 3
+            $0.mmu.weights = .only(writeProtect: 0, unprotect: 1, dirtyLog: 2, zapAll: 3, invalidateRange: 4,
+                                   invalidatePage: 5, audit: 6)
+            $0.perturb.probability = 1; $0.perturb.maxDelay = .milliseconds(1); $0.perturb.swarm = false
+            $0.perturb.points = [.wpScan, .beforeFree]; $0.perturb.kinds = [.spin]
+            $0.repeat = 3; $0.watchdog = .minutes(2); $0.checker.auditInterval = .zero; $0.traceDepth = 16
+        })
     }
 
     func testSeedRandomDrawsOneAndRecordsIt() throws {
@@ -154,7 +157,7 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     func testNullSectionMeansDefaults() throws {
-        XCTAssertEqual(try parseConfig("guest:\nmmu: ~\n").guest, GuestConfig())
+        XCTAssertEqual(try parseConfig("guest:\nmmu: ~\n").guest, GuestSpec())
     }
 
     func testBadDuration() {

@@ -90,7 +90,7 @@ final class JUnitWriterTests: XCTestCase {
     }
 
     func testRenderingAReport() throws {
-        let single = RunReport(result: .fail, config: CampaignConfig(name: "solo", seed: 4), durationSeconds: 2,
+        let single = RunReport(result: .fail, config: CampaignConfig().with { $0.name = "solo"; $0.seed = 4 }, durationSeconds: 2,
                                counters: ["faults": 1], reproduce: "mmutorture run --seed 4",
                                violations: [Self.violation])
         XCTAssertEqual(single.scenarioResults.count, 1)

@@ -1,3 +1,4 @@
+import Foundation
 import MMUTortureCore
 import XCTest
 @testable import MMUTortureConfig
@@ -18,14 +19,16 @@ final class ResolvedYAMLTests: XCTestCase {
         var configs: [CampaignConfig] = [
             .default,
             try parseConfig(String(contentsOf: repositoryRoot.appendingPathComponent("configs/example.yaml"))),
-            CampaignConfig(name: "needs \"quoting\": yes # not a comment \\", protocol: .mmuWritable,
-                           seed: .max, duration: .microseconds(1_500_001), operations: .max, vcpus: 512,
-                           allowSlowVCPUs: true, identification: .softmmu, rcu: .bp,
-                           workload: WorkloadConfig(writeRatio: 0.1 + 0.2, zipfS: 1e-5),
-                           perturb: PerturbConfig(probability: 0, points: [], kinds: [])),
+            CampaignConfig().with {
+                $0.name = "needs \"quoting\": yes # not a comment \\"; $0.protocol = .mmuWritable
+                $0.seed = .max; $0.duration = .microseconds(1_500_001); $0.operations = .max; $0.vcpus = 512
+                $0.allowSlowVCPUs = true; $0.identification = .softmmu; $0.rcu = .bp
+                $0.workload.writeRatio = 0.1 + 0.2; $0.workload.zipfS = 1e-5
+                $0.perturb.probability = 0; $0.perturb.points = []; $0.perturb.kinds = []
+            },
         ]
         for name in ["true", "null", "~", "123", "-x", "on", "a: b", "é", "x\u{7F}"] {
-            configs.append(CampaignConfig(name: name))
+            configs.append(CampaignConfig().with { $0.name = name })
         }
         for _ in 0..<50 {
             var config = CampaignConfig()
@@ -34,7 +37,7 @@ final class ResolvedYAMLTests: XCTestCase {
             config.workload.writeRatio = Double(generator.next() >> 11) * 0x1.0p-53
             config.workload.hotRatio = Double(generator.next() >> 11) * 0x1.0p-53
             config.perturb.maxDelay = .microseconds(UInt64(generator.below(1_000_000)))
-            config.perturb.points = PerturbPointName.allCases.filter { _ in generator.next() & 1 == 0 }
+            config.perturb.points = PerturbPoint.allCases.filter { _ in generator.next() & 1 == 0 }
             config.perturb.probability = config.perturb.points.isEmpty ? 0 : 0.5
             config.guest.paging = PagingMode.allCases[generator.below(3)]
             config.mode = ModeName.allCases[generator.below(2)]
@@ -48,6 +51,26 @@ final class ResolvedYAMLTests: XCTestCase {
             }
             let yaml = config.resolvedYAML()
             XCTAssertEqual(try parseConfig(yaml), config, yaml)
+            // The JSON form (a report's `config`) is written by the same rows.
+            let json = try JSONEncoder().encode(config)
+            XCTAssertEqual(try JSONDecoder().decode(CampaignConfig.self, from: json), config,
+                           String(decoding: json, as: UTF8.self))
+        }
+    }
+
+    /// Every schema row has its key in the JSON form, under its section.
+    func testJSONFormHasEverySchemaKey() throws {
+        let json = try JSONEncoder().encode(CampaignConfig.default)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [String: Any])
+        for field in ConfigSchema.fields {
+            let container = field.section.isEmpty ? object : object[field.section] as? [String: Any]
+            XCTAssertNotNil(container?[field.key], field.path)
+        }
+        XCTAssertEqual(object[ConfigSchema.seedWasRandomKey] as? Bool, false)
+        // A JSON name that is not a case is an error naming the key, not a default.
+        let bad = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "\"hotset\"", with: "\"hotsett\"")
+        XCTAssertThrowsError(try JSONDecoder().decode(CampaignConfig.self, from: Data(bad.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("pattern"), "\(error)")
         }
     }
 

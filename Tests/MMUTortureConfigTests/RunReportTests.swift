@@ -10,7 +10,7 @@ final class RunReportTests: XCTestCase {
             thread: "mmu0", sptes: ["0x8000000000001003"],
             trace: [ReportTraceEntry(seq: 41, thread: "vcpu2", event: "fast-pf gfn=12 set-id"),
                     ReportTraceEntry(seq: 42, thread: "mmu0", event: "write-protect gfn=12")])
-        let config = CampaignConfig(mutant: .noWPMB, seed: .max)
+        let config = CampaignConfig().with { $0.mutant = .noWPMB; $0.seed = .max }
         return RunReport(
             result: .fail, interrupted: true, config: config, durationSeconds: 3.25,
             counters: ["faults": 10, "fast_path_fixed": .max],

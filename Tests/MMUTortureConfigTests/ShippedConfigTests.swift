@@ -79,6 +79,6 @@ final class ShippedConfigTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(config.duration, .minutes(5))
         XCTAssertEqual(config.vcpus, 8)
         XCTAssertTrue(config.seedWasRandom)
-        XCTAssertTrue(config.mmu.weights.allSatisfy { $0.weight > 0 }, "every mmu operation")
+        XCTAssertTrue(config.mmu.weights.table.allSatisfy { $0.1 > 0 }, "every mmu operation")
     }
 }

@@ -44,3 +44,12 @@ func parseError(_ yaml: String, file: String = "test.yaml",
     }
     return nil
 }
+
+extension CampaignConfig {
+    /// This config with `change` applied: `CampaignConfig().with { $0.seed = 3 }`.
+    func with(_ change: (inout CampaignConfig) -> Void) -> CampaignConfig {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+}

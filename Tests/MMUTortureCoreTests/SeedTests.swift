@@ -52,7 +52,7 @@ final class SeedTests: XCTestCase {
             choices.insert(first)
         }
         XCTAssertGreaterThan(choices.count, 4, "different seeds stress different combinations")
-        p.perturbProbability = 0
+        p.perturb.probability = 0
         XCTAssertTrue(p.activePerturbPoints().isEmpty)
     }
 

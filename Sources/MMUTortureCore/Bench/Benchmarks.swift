@@ -198,7 +198,7 @@ public enum Benchmarks {
         // A steady mix (no invalidation storms, whose refault rate swings
         // from run to run), no perturbation, same seed on both sides.
         var on = RunParameters(), off = RunParameters()
-        on.durationNanoseconds = leg; on.perturbProbability = 0
+        on.durationNanoseconds = leg; on.perturb.probability = 0
         on.mmu = .only(writeProtect: 4, unprotect: 4, dirtyLog: 1, audit: 1)
         off = on
         off.vm.checks = false

@@ -49,9 +49,9 @@ extension RunParameters: MutantExposureTarget {
     public var exposedMMU: MMUWeights { get { mmu } set { mmu = newValue } }
     public var exposedOperations: UInt64 { get { operations } set { operations = newValue } }
     public mutating func exposePerturbation(points: [PerturbPoint], probability: Double) {
-        perturbSwarm = false
-        perturbPoints = points
-        perturbProbability = probability
+        perturb.swarm = false
+        perturb.points = points
+        perturb.probability = probability
     }
 
     /// These parameters with a mutant's exposing scenario.

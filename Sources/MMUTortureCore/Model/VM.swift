@@ -4,11 +4,13 @@ import Glibc
 
 /// The shape of one modelled VM.
 public struct VMConfig: Sendable {
-    public var frames: Int = 4096
+    /// The guest's size and paging mode (config section `guest`).
+    public var guest = GuestSpec()
+    public var frames: Int { get { guest.frames } set { guest.frames = newValue } }
+    public var paging: PagingMode { get { guest.paging } set { guest.paging = newValue } }
     public var vcpus: Int = 4
     public var mmuThreads: Int = 1
     public var layout: IdentificationLayout = .vmx
-    public var paging: PagingMode = .tdp
     public var ops: ProtocolOps = ProtocolOps(protocolName: .vcpuID)
     /// Shadow pages in the arena (0 = sized from `frames`).
     public var poolPages: Int = 0

@@ -3,18 +3,31 @@
 /// platform and run unchanged natively and (later) simulated.
 
 /// Relative weights of what an mmu-lock thread does.
-public struct MMUWeights: Sendable {
+public struct MMUWeights: Hashable, Sendable {
+    /// Write-protect a gfn (docs/protocols.md). Key `mmu.write_protect`, default 4.
     public var writeProtect = 4
+    /// Lift the write protection of a gfn. Key `mmu.unprotect`, default 4.
     public var unprotect = 4
+    /// Harvest the dirty log. Key `mmu.dirty_log`, default 1.
     public var dirtyLog = 1
+    /// Zap all shadow pages, making them obsolete. Key `mmu.zap_all`, default 1.
     public var zapAll = 1
+    /// MMU-notifier invalidation of a range of host pages. Key `mmu.invalidate_range`, default 2.
     public var invalidateRange = 2
+    /// MMU-notifier invalidation of one host page. Key `mmu.invalidate_page`, default 1.
     public var invalidatePage = 1
+    /// An incremental audit of the invariants under the mmu-lock. Key `mmu.audit`, default 1.
     public var audit = 1
     public init() {}
 
+    /// The largest weight a config may give one operation.
+    public static let maxWeight = 1_000_000
+
+    /// The sum of the weights (0 when every operation is off).
+    public var totalWeight: Int { table.reduce(0) { $0 &+ $1.1 } }
+
     /// The operations with their weights.
-    var table: [(MMUOperation, Int)] {
+    public var table: [(MMUOperation, Int)] {
         [(.writeProtect, writeProtect), (.unprotect, unprotect), (.dirtyLog, dirtyLog), (.zapAll, zapAll),
          (.invalidateRange, invalidateRange), (.invalidatePage, invalidatePage), (.audit, audit)]
     }

@@ -46,8 +46,9 @@ public enum NativeRunner {
             states[t].tracing = params.vm.checks
         }
         let active = params.activePerturbPoints()
-        let perturb = PerturbSettings(activePoints: active, probability: params.perturbProbability,
-                                      maxDelayNanoseconds: params.perturbMaxDelayNanoseconds, kinds: params.perturbKinds)
+        let perturb = PerturbSettings(activePoints: active, probability: params.perturb.probability,
+                                      maxDelayNanoseconds: params.perturb.maxDelay.nanoseconds,
+                                      kinds: params.perturb.kindMask)
         let locals = UnsafeMutablePointer<VCPULocal>.allocate(capacity: vcpus)
         for i in 0..<vcpus {
             locals.advanced(by: i).initialize(to: VCPULocal(
@@ -113,7 +114,8 @@ public enum NativeRunner {
                 }
             }
             if stalled != nil { break }
-            if params.vm.checks && params.auditIntervalNanoseconds > 0 && now - lastAudit >= params.auditIntervalNanoseconds {
+            let auditInterval = params.checker.auditInterval.nanoseconds
+            if params.vm.checks && auditInterval > 0 && now - lastAudit >= auditInterval {
                 lastAudit = now
                 vm.audit(mainPlatform, checker: checker)
             }

@@ -1,11 +1,17 @@
-/// The guest workload: which frame each access touches and whether it writes.
-public struct WorkloadSpec: Sendable {
+/// The guest workload (config section `workload`): which frame each access
+/// touches and whether it writes. The config file and the runners share
+/// this one type; `WorkloadSampler` compiles it for the vCPU loop.
+public struct WorkloadSpec: Hashable, Sendable {
+    /// uniform, hotset or zipf. Key `pattern`, default hotset.
     public var pattern: WorkloadPattern = .hotset
+    /// Fraction of guest accesses that are writes, 0 ... 1. Key `write_ratio`, default 0.5.
     public var writeRatio: Double = 0.5
+    /// Size of the hot set (pattern hotset), 1 ... guest frames. Key `hot_frames`, default 64.
     public var hotFrames: Int = 64
-    /// Fraction of accesses that go to the hot set (pattern hotset).
+    /// Fraction of accesses that go to the hot set (pattern hotset), 0 ... 1.
+    /// Key `hot_ratio`, default 0.9.
     public var hotRatio: Double = 0.9
-    /// Zipf exponent (pattern zipf).
+    /// The Zipf exponent s (pattern zipf), greater than 0, at most 10. Key `zipf_s`, default 1.1.
     public var zipfS: Double = 1.1
     public init() {}
 }

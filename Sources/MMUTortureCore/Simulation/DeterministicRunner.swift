@@ -326,7 +326,7 @@ public final class DeterministicRunner {
 
     /// The perturbation points at which the random walk parks threads.
     public var delayPoints: [PerturbPoint] {
-        params.perturbProbability > 0 ? params.activePerturbPoints() : []
+        params.perturb.probability > 0 ? params.activePerturbPoints() : []
     }
 
     /// The strategy's scheduler for a search of `budget` executions of

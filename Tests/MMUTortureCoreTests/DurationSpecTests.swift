@@ -1,5 +1,5 @@
 import XCTest
-@testable import MMUTortureConfig
+@testable import MMUTortureCore
 
 final class DurationSpecTests: XCTestCase {
     func testParsesEveryUnitAndBareSeconds() {

@@ -68,7 +68,7 @@ public struct DurationSpec: Hashable, Comparable, Sendable, Codable, LosslessStr
     }
 
     /// What a duration looks like, for error messages.
-    static let expectation = "a duration like 10s, 500ms, 20us, 2m or 1h"
+    public static let expectation = "a duration like 10s, 500ms, 20us, 2m or 1h"
 
     /// Units from the largest down, with their size in microseconds.
     private static let units: [(String, UInt64)] = [
@@ -95,7 +95,8 @@ public struct DurationSpec: Hashable, Comparable, Sendable, Codable, LosslessStr
         guard let wholeText = parts.first, !wholeText.isEmpty || parts.count == 2 else { return nil }
         let fractionText = parts.count == 2 ? parts[1] : ""
         if parts.count == 2 && fractionText.isEmpty { return nil }
-        guard wholeText.allSatisfy(\.isASCIIDigit), fractionText.allSatisfy(\.isASCIIDigit) else { return nil }
+        let isDigit: (Character) -> Bool = { $0.isASCII && $0.isWholeNumber }
+        guard wholeText.allSatisfy(isDigit), fractionText.allSatisfy(isDigit) else { return nil }
 
         var total: UInt64 = 0
         for digit in wholeText {
