@@ -160,8 +160,7 @@ public struct CampaignRunner {
     /// One scenario run in deterministic mode. Returns true when the
     /// campaign must stop (a harness failure, an interrupt).
     func runDeterministic(_ s: ResolvedScenario, index: Int, _ params: RunParameters, tty: Bool, into outcome: inout CampaignOutcome) -> Bool {
-        var settings = deterministic.settings
-        settings.expectedInvariants = ProtocolVariants.info(s.config.mutant)?.expectedInvariants ?? []
+        let settings = deterministic.settings(for: s.config)
         let runner = DeterministicRunner(params: params, settings: settings)
         print("  deterministic: \(settings.strategy), up to \(settings.executions) executions"
               + (params.durationNanoseconds > 0 ? " or \(fmt(Double(params.durationNanoseconds) / 1e9)) s" : "")
@@ -240,24 +239,59 @@ public struct CampaignRunner {
     }
 }
 
-/// What `run`'s deterministic-mode options ask of the runner.
+/// What `run`'s deterministic-mode options ask of the runner: overrides of
+/// each run's `deterministic` config section (nil keeps the config's).
 public struct DeterministicRunOptions: Sendable {
-    /// The runner's settings (strategy, executions, shrinking).
-    public var settings: DeterministicSettings
+    /// `--strategy`.
+    public var strategy: DeterministicSpec.StrategyName?
+    /// `--pct-depth`.
+    public var depth: Int?
+    /// `--preemption-bound`.
+    public var preemptionBound: Int?
+    /// `--executions`.
+    public var executions: Int?
+    /// `--first-execution` (random walk: start at this execution).
+    public var firstExecution: Int?
+    /// `--no-shrink` (false), or nil for the config's.
+    public var shrink: Bool?
     /// The options as command-line arguments, for reproduce lines (without
     /// --executions, --first-execution and --check-determinism).
     public var arguments: [String]
-    /// `--executions`, if given.
-    public var executions: Int?
     /// `--check-determinism`.
     public var checkDeterminism: Bool
 
-    public init(settings: DeterministicSettings = DeterministicSettings(), arguments: [String] = [],
-                executions: Int? = nil, checkDeterminism: Bool = false) {
-        self.settings = settings
-        self.arguments = arguments
+    public init(strategy: DeterministicSpec.StrategyName? = nil, depth: Int? = nil, preemptionBound: Int? = nil,
+                executions: Int? = nil, firstExecution: Int? = nil, shrink: Bool? = nil,
+                arguments: [String] = [], checkDeterminism: Bool = false) {
+        self.strategy = strategy
+        self.depth = depth
+        self.preemptionBound = preemptionBound
         self.executions = executions
+        self.firstExecution = firstExecution
+        self.shrink = shrink
+        self.arguments = arguments
         self.checkDeterminism = checkDeterminism
+    }
+
+    /// The search a run does: its config's `deterministic` section with
+    /// these overrides applied.
+    public func spec(for config: CampaignConfig) -> DeterministicSpec {
+        var spec = config.deterministic
+        if let strategy { spec.strategy = strategy }
+        if let depth { spec.depth = depth }
+        if let preemptionBound { spec.preemptionBound = preemptionBound }
+        if let executions { spec.executions = executions }
+        if let shrink { spec.shrink = shrink }
+        return spec
+    }
+
+    /// The runner's settings for a run (its mutant's expected invariants
+    /// included, for the shrinker).
+    public func settings(for config: CampaignConfig) -> DeterministicSettings {
+        var settings = spec(for: config).settings
+        if let firstExecution { settings.firstExecution = firstExecution }
+        settings.expectedInvariants = ProtocolVariants.info(config.mutant)?.expectedInvariants ?? []
+        return settings
     }
 }
 

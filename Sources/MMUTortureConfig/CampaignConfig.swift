@@ -54,6 +54,8 @@ public struct CampaignConfig: Equatable, Hashable, Sendable {
     public var watchdog: DurationSpec = .seconds(10)
     /// The checker's settings. Section `checker`.
     public var checker = CheckerSpec()
+    /// The search of mode deterministic. Section `deterministic`.
+    public var deterministic = DeterministicSpec()
     /// Recent events kept per thread for violation traces, 1 ... 65536.
     /// Key `trace_depth`, default 64.
     public var traceDepth: Int = 64

@@ -5,7 +5,7 @@ import Yams
 /// them, with their ranges. The one place to add a key.
 enum ConfigSchema {
     /// Keys whose value is a mapping of further keys.
-    static let sections = ["guest", "workload", "mmu", "perturb", "checker"]
+    static let sections = ["guest", "workload", "mmu", "perturb", "checker", "deterministic"]
 
     /// The top-level key of a campaign file that lists its scenarios.
     static let scenariosKey = "scenarios"
@@ -57,6 +57,14 @@ enum ConfigSchema {
         .duration("checker.audit_interval", \.checker.auditInterval, in: .zero...DurationSpec.hours(1),
                   note: " (0 = only the final audit)"),
         .integer("trace_depth", \.traceDepth, in: 1...65_536),
+        .choice("deterministic.strategy", \.deterministic.strategy),
+        .integer("deterministic.depth", \.deterministic.depth, in: 1...64),
+        .integer("deterministic.preemption_bound", \.deterministic.preemptionBound, in: 0...16),
+        .integer("deterministic.executions", \.deterministic.executions, in: 1...1_000_000_000),
+        .integer("deterministic.accesses_per_vcpu", \.deterministic.accessesPerVCPU,
+                 expected: "an integer between 1 and 1048576", isValid: { (1...(1 << 20)).contains($0) }),
+        .integer("deterministic.mmu_operations", \.deterministic.mmuOperations, in: 1...(1 << 20)),
+        .boolean("deterministic.shrink", \.deterministic.shrink),
     ]
 
     /// The field for a dotted key path.

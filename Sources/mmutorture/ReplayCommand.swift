@@ -116,7 +116,7 @@ struct ReplayCommand: ParsableCommand {
         let data = DeterministicReportData(r.histograms[DeterministicReportData.histogram])
         guard let text = r.schedule else {
             // A passing run: the same search again (it is deterministic).
-            var settings = DeterministicSettings()
+            var settings = config.deterministic.settings
             if let n = data?.executions, n > 0 { settings.executions = Int(n) }
             settings.shrink = false
             print("replay: \(report): deterministic, no failing schedule: the same search again, seed \(config.seed), "
@@ -133,7 +133,7 @@ struct ReplayCommand: ParsableCommand {
             throw ExitCode(d.failure == nil ? 0 : 1)
         }
         let schedule = try SimSchedule(parsing: text)
-        var settings = DeterministicSettings()
+        var settings = config.deterministic.settings
         if let shape = data?.shape {
             settings.accessesPerVCPU = shape.accessesPerVCPU
             settings.mmuOperations = shape.mmuOperations

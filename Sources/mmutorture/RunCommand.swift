@@ -107,47 +107,31 @@ struct OverrideOptions: ParsableArguments {
     }
 }
 
-/// The strategies of `--strategy`.
-enum StrategyName: String, CaseIterable, ExpressibleByArgument {
-    case random, pct, dfs
-}
+extension DeterministicSpec.StrategyName: ExpressibleByArgument {}
 
-/// `run`'s options for `mode: deterministic`.
+/// `run`'s options for `mode: deterministic`: overrides of each run's
+/// `deterministic` config section.
 struct DeterministicOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Scheduling strategy: random (seeded random walk with delays at the perturbation points), pct, dfs (bounded exhaustive search).",
+    @Option(help: ArgumentHelp("Scheduling strategy: random (seeded random walk with delays at the perturbation points), pct, dfs (bounded exhaustive search). Default: the config's deterministic.strategy (random).",
                                valueName: "random|pct|dfs"))
-    var strategy: StrategyName?
-    @Option(help: "Executions to run at most (default 100000; --duration also bounds the search).")
+    var strategy: DeterministicSpec.StrategyName?
+    @Option(help: "Executions to run at most (default: the config's deterministic.executions, 100000; --duration also bounds the search).")
     var executions: Int?
     @Option(help: "Strategy random: start at this execution (as a reproduce line does).")
     var firstExecution: Int?
-    @Option(help: "PCT: the bug depth d, with d-1 priority change points per execution (default 3).")
+    @Option(help: "PCT: the bug depth d, with d-1 priority change points per execution (default: deterministic.depth, 3).")
     var pctDepth: Int?
-    @Option(help: "DFS: the preemption bound (default 2).")
+    @Option(help: "DFS: the preemption bound (default: deterministic.preemption_bound, 2).")
     var preemptionBound: Int?
     @Flag(help: "Run the failing (or the first) execution again and compare trace hashes; exit 3 on a mismatch.")
     var checkDeterminism = false
-    @Flag(help: "Do not shrink a failing execution.")
+    @Flag(help: "Do not shrink a failing execution (default: deterministic.shrink).")
     var noShrink = false
 
     /// Whether any option of this group was given.
     var anyGiven: Bool {
         strategy != nil || executions != nil || firstExecution != nil || pctDepth != nil || preemptionBound != nil
             || checkDeterminism || noShrink
-    }
-
-    /// The settings these options select.
-    var settings: DeterministicSettings {
-        var s = DeterministicSettings()
-        switch strategy ?? .random {
-        case .random: s.strategy = .defaultRandomWalk
-        case .pct: s.strategy = .pct(depth: pctDepth ?? 3)
-        case .dfs: s.strategy = .dfs(preemptionBound: preemptionBound ?? 2)
-        }
-        if let executions { s.executions = executions }
-        if let firstExecution { s.firstExecution = firstExecution }
-        s.shrink = !noShrink
-        return s
     }
 
     /// Usage errors: options for a mode that no run uses, values the runner refuses.
@@ -164,21 +148,31 @@ struct DeterministicOptions: ParsableArguments {
         if let f = firstExecution, f < 0 { throw UsageFailure(description: "--first-execution: cannot be negative, got \(f)") }
         if let d = pctDepth, d < 1 { throw UsageFailure(description: "--pct-depth: must be at least 1, got \(d)") }
         if let b = preemptionBound, b < 0 { throw UsageFailure(description: "--preemption-bound: cannot be negative, got \(b)") }
-        if pctDepth != nil && strategy != .pct { throw UsageFailure(description: "--pct-depth applies to --strategy pct") }
-        if preemptionBound != nil && strategy != .dfs { throw UsageFailure(description: "--preemption-bound applies to --strategy dfs") }
-        if firstExecution != nil && (strategy ?? .random) != .random {
-            throw UsageFailure(description: "--first-execution applies to --strategy random (PCT and DFS depend on the executions before)")
-        }
         for run in det {
-            if let why = DeterministicRunner.unsupported(params: RunParameters(run.config), settings: settings) {
-                throw UsageFailure(description: "\(run.file ?? "config"): \(run.label): \(why)")
+            let spec = runOptions.spec(for: run.config)
+            let at = "\(run.file ?? "config"): \(run.label)"
+            if pctDepth != nil && spec.strategy != .pct {
+                throw UsageFailure(description: "--pct-depth applies to strategy pct (\(at) uses \(spec.strategy.rawValue))")
+            }
+            if preemptionBound != nil && spec.strategy != .dfs {
+                throw UsageFailure(description: "--preemption-bound applies to strategy dfs (\(at) uses \(spec.strategy.rawValue))")
+            }
+            if firstExecution != nil && spec.strategy != .random {
+                throw UsageFailure(description: "--first-execution applies to strategy random (PCT and DFS depend on the "
+                                   + "executions before; \(at) uses \(spec.strategy.rawValue))")
+            }
+            if let why = DeterministicRunner.unsupported(params: RunParameters(run.config),
+                                                         settings: runOptions.settings(for: run.config)) {
+                throw UsageFailure(description: "\(at): \(why)")
             }
         }
     }
 
     /// What the campaign runner takes from these options.
     var runOptions: DeterministicRunOptions {
-        DeterministicRunOptions(settings: settings, arguments: arguments, executions: executions,
+        DeterministicRunOptions(strategy: strategy, depth: pctDepth, preemptionBound: preemptionBound,
+                                executions: executions, firstExecution: firstExecution,
+                                shrink: noShrink ? false : nil, arguments: arguments,
                                 checkDeterminism: checkDeterminism)
     }
 

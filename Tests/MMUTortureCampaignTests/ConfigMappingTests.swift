@@ -34,3 +34,46 @@ final class ConfigMappingTests: XCTestCase {
         XCTAssertEqual(params.activePerturbPoints(), config.perturb.activePoints(seed: config.seed))
     }
 }
+
+/// The `deterministic` section describes the search; the command line's
+/// options override it key by key.
+final class DeterministicSectionTests: XCTestCase {
+    func testTheSectionSetsTheSearchAndOptionsOverrideIt() throws {
+        let campaign = try ConfigLoader.parse(
+            yaml: "mode: deterministic\nmutant: no-wp-mb\n"
+                + "deterministic: { strategy: pct, depth: 2, executions: 50, accesses_per_vcpu: 128, "
+                + "mmu_operations: 4, shrink: off }\n",
+            file: "d.yaml")
+        let config = try XCTUnwrap(campaign.runs.first?.config)
+        let settings = DeterministicRunOptions().settings(for: config)
+        XCTAssertEqual(settings.strategy, .pct(depth: 2))
+        XCTAssertEqual(settings.executions, 50)
+        XCTAssertEqual(settings.accessesPerVCPU, 128)
+        XCTAssertEqual(settings.mmuOperations, 4)
+        XCTAssertFalse(settings.shrink)
+        XCTAssertEqual(settings.expectedInvariants, ProtocolVariants.info(.noWPMB)?.expectedInvariants)
+
+        let overridden = DeterministicRunOptions(strategy: .dfs, preemptionBound: 1, executions: 7, shrink: false)
+            .settings(for: config)
+        XCTAssertEqual(overridden.strategy, .dfs(preemptionBound: 1))
+        XCTAssertEqual(overridden.executions, 7)
+        XCTAssertEqual(overridden.accessesPerVCPU, 128, "a key the command line does not set stays the file's")
+
+        // The defaults are the runner's own.
+        let plain = DeterministicRunOptions().settings(for: CampaignConfig())
+        XCTAssertEqual(plain.strategy, DeterministicSettings().strategy)
+        XCTAssertEqual(plain.executions, DeterministicSettings().executions)
+        XCTAssertEqual(plain.accessesPerVCPU, DeterministicSettings().accessesPerVCPU)
+        XCTAssertEqual(plain.mmuOperations, DeterministicSettings().mmuOperations)
+    }
+
+    func testOutOfRangeValuesNameTheirKey() {
+        XCTAssertThrowsError(try ConfigLoader.parse(yaml: "deterministic:\n  depth: 0\n", file: "d.yaml")) { error in
+            XCTAssertEqual("\(error)", "d.yaml:2: deterministic.depth: expected an integer between 1 and 64, got 0")
+        }
+        XCTAssertThrowsError(try ConfigLoader.parse(yaml: "deterministic: { strategy: pcd }\n", file: "d.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("deterministic.strategy"), "\(error)")
+            XCTAssertTrue("\(error)".contains("did you mean 'pct'"), "\(error)")
+        }
+    }
+}

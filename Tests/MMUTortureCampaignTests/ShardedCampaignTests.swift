@@ -21,11 +21,7 @@ final class ShardedCampaignTests: XCTestCase {
     }
 
     func options(executions: Int) -> DeterministicRunOptions {
-        var settings = DeterministicSettings()
-        settings.executions = executions
-        settings.shrink = false
-        settings.expectedInvariants = []
-        return DeterministicRunOptions(settings: settings, executions: executions)
+        DeterministicRunOptions(executions: executions, shrink: false)
     }
 
     /// The whole campaign's report, its exit status, and the merge of its

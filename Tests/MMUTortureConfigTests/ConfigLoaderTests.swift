@@ -121,7 +121,7 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(parseError("vcpu-count: 5\n")?.message,
                        "unknown key 'vcpu-count'; the keys of the top level are: name, protocol, mutant, mode, seed, "
                            + "duration, operations, vcpus, allow_slow_vcpus, identification, rcu, repeat, watchdog, "
-                           + "trace_depth, guest, workload, mmu, perturb, checker, scenarios")
+                           + "trace_depth, guest, workload, mmu, perturb, checker, deterministic, scenarios")
         XCTAssertEqual(parseError("write_ratio: 0.1\n")?.message,
                        "unknown key 'write_ratio' here (did you mean 'workload.write_ratio'?)")
         XCTAssertEqual(parseError("guest: { frames: 64, threads: 2 }\n")?.message,
