@@ -11,6 +11,7 @@ extension RunParameters {
         seed = c.seed
         mode = c.mode
         rcu = c.rcu
+        placement = c.placement
         durationNanoseconds = c.duration.nanoseconds
         operations = c.operations
         vm.vcpus = c.vcpus
@@ -77,6 +78,8 @@ extension CampaignConfig: MutantExposureTarget {
     public var exposedWriteRatio: Double { get { workload.writeRatio } set { workload.writeRatio = newValue } }
     public var exposedMMU: MMUWeights { get { mmu.weights } set { mmu.weights = newValue } }
     public var exposedOperations: UInt64 { get { operations } set { operations = newValue } }
+    public var exposedVCPUs: Int { get { vcpus } set { vcpus = newValue } }
+    public var exposedPlacement: Placement { get { placement } set { placement = newValue } }
     public mutating func exposePerturbation(points: [PerturbPoint], probability: Double) {
         perturb.swarm = false
         perturb.points = points

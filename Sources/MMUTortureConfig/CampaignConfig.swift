@@ -38,6 +38,9 @@ public struct CampaignConfig: Equatable, Hashable, Sendable {
     public var identification: IdentificationLayout = .vmx
     /// The liburcu flavour. Key `rcu`, default memb.
     public var rcu: RCUFlavorName = .memb
+    /// Where the native threads run: `os`, or `round-robin` (each pinned to
+    /// a CPU). Key `placement`, default os.
+    public var placement: Placement = .os
     /// The guest's size and paging mode. Section `guest`.
     public var guest = GuestSpec()
     /// How the vCPUs pick the gfns they access. Section `workload`.

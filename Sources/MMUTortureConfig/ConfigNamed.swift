@@ -23,6 +23,7 @@ extension RCUFlavorName: ConfigNamed {}
 extension PagingMode: ConfigNamed {}
 extension WorkloadPattern: ConfigNamed {}
 extension PerturbKind: ConfigNamed {}
+extension Placement: ConfigNamed {}
 extension DeterministicSpec.StrategyName: ConfigNamed {}
 
 extension PerturbPoint: ConfigNamed {

@@ -31,6 +31,7 @@ enum ConfigSchema {
         .boolean("allow_slow_vcpus", \.allowSlowVCPUs),
         .choice("identification", \.identification),
         .choice("rcu", \.rcu),
+        .choice("placement", \.placement),
         .integer("guest.frames", \.guest.frames, in: 16...(1 << 20)),
         .choice("guest.paging", \.guest.paging),
         .fraction("workload.write_ratio", \.workload.writeRatio),

@@ -26,14 +26,23 @@ struct BenchCommand: ParsableCommand {
         let figures = Benchmarks.run(options: .init(quick: quick), progress: { print("  measuring: \($0)"); fflush(stdout) },
                                      deterministic: DeterministicBench.measure)
         print("")
-        print("figure".rightPad(34) + "value".leftPad(14) + "  target".rightPad(14) + "  detail")
+        print("figure".rightPad(36) + "median".leftPad(10) + "  min..max".rightPad(24) + "  target".rightPad(12) + "  detail")
         for f in figures {
-            let v = abs(f.value) >= 1000 ? String(format: "%.0f", f.value) : String(format: "%.3f", f.value)
-            print(f.name.rightPad(34) + v.leftPad(14) + ("  " + (f.target ?? "")).rightPad(14) + "  " + f.detail)
+            let range = f.spread.map { "  " + number($0.min) + ".." + number($0.max) } ?? ""
+            print(f.name.rightPad(36) + number(f.value).leftPad(10) + range.rightPad(24)
+                  + ("  " + (f.target ?? "")).rightPad(12) + "  " + f.detail)
         }
         if let json {
+            // Each figure's median under its name, and its rounds' spread
+            // under NAME_min and NAME_max.
             var object: [String: Double] = [:]
-            for f in figures { object[f.name] = f.value }
+            for f in figures {
+                object[f.name] = f.value
+                if let spread = f.spread {
+                    object[f.name + "_min"] = spread.min
+                    object[f.name + "_max"] = spread.max
+                }
+            }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             do { try AtomicFileWriter.write(data, to: json) } catch {
                 printError("mmutorture: could not write \(json): \(error)")
@@ -43,20 +52,27 @@ struct BenchCommand: ParsableCommand {
     }
 }
 
-/// The deterministic mode's figures: simulated steps per second
-/// and executions per second of the correct protocol's default scenario in
+/// The deterministic mode's figures: simulated steps per second and
+/// executions per second of the correct protocol's default scenario in
 /// deterministic mode (the built-in default campaign, random-walk strategy),
-/// measured for about a second.
+/// changed as the case says, measured for one leg.
 enum DeterministicBench {
-    static let measure: (() -> (Double, Double))? = {
+    static func measure(_ c: DeterministicBenchCase, _ nanoseconds: UInt64) -> DeterministicBenchRate {
         var config = CampaignConfig.default
         config.mode = .deterministic
+        if let vcpus = c.vcpus { config.vcpus = vcpus }
         var params = RunParameters(config)
-        params.durationNanoseconds = 1_000_000_000
-        var settings = DeterministicSettings()
+        params.durationNanoseconds = nanoseconds
+        var settings = config.deterministic.settings
         settings.executions = Int.max
         settings.shrink = false
+        if let accesses = c.accessesPerVCPU { settings.accessesPerVCPU = accesses }
         let r = DeterministicRunner(params: params, settings: settings).run()
-        return (r.stepsPerSecond, r.executionsPerSecond)
+        return DeterministicBenchRate(steps: r.stepsPerSecond, executions: r.executionsPerSecond)
     }
+}
+
+/// A figure's value as the table prints it: whole numbers from 1000 up.
+private func number(_ value: Double) -> String {
+    abs(value) >= 1000 ? String(format: "%.0f", value) : String(format: "%.3f", value)
 }

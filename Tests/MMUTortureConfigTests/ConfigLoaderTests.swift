@@ -120,7 +120,7 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(parseError("durration: 5s\n")?.message, "unknown key 'durration' (did you mean 'duration'?)")
         XCTAssertEqual(parseError("vcpu-count: 5\n")?.message,
                        "unknown key 'vcpu-count'; the keys of the top level are: name, protocol, mutant, mode, seed, "
-                           + "duration, operations, vcpus, allow_slow_vcpus, identification, rcu, repeat, watchdog, "
+                           + "duration, operations, vcpus, allow_slow_vcpus, identification, rcu, placement, repeat, watchdog, "
                            + "trace_depth, guest, workload, mmu, perturb, checker, deterministic, scenarios")
         XCTAssertEqual(parseError("write_ratio: 0.1\n")?.message,
                        "unknown key 'write_ratio' here (did you mean 'workload.write_ratio'?)")

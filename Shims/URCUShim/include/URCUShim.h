@@ -3,3 +3,5 @@
 #include "urcu_shim_inline.h"
 #include "mmut_atomics.h"
 #include "mmut_coro.h"
+#include "mmut_bare_loop.h"
+#include "mmut_affinity.h"

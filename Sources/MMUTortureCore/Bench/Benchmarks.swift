@@ -5,12 +5,50 @@ import Foundation
 import Histogram
 import URCUShim
 
-/// One figure of `mmutorture bench`.
+/// One figure of `mmutorture bench`: the median over alternating rounds,
+/// with the rounds' minimum and maximum, so a reader can tell signal from
+/// noise.
 public struct BenchFigure: Sendable {
     public var name: String
+    /// The median of `samples`.
     public var value: Double
     public var detail: String
     public var target: String?
+    /// One value per round (a ratio of two legs measured side by side, or a
+    /// rate); empty for a single measurement.
+    public var samples: [Double] = []
+
+    public init(name: String, value: Double, detail: String, target: String? = nil) {
+        self.name = name
+        self.value = value
+        self.detail = detail
+        self.target = target
+    }
+
+    /// A figure of several rounds: its value is their median.
+    public init(name: String, samples: [Double], detail: String, target: String? = nil) {
+        self.init(name: name, value: Spread(samples).median, detail: detail, target: target)
+        self.samples = samples
+    }
+
+    /// The rounds' spread (nil for a single measurement).
+    public var spread: Spread? { samples.count > 1 ? Spread(samples) : nil }
+}
+
+/// Minimum, median and maximum of a figure's rounds.
+public struct Spread: Sendable {
+    public var min: Double
+    public var median: Double
+    public var max: Double
+
+    public init(_ samples: [Double]) {
+        let sorted = samples.sorted()
+        guard !sorted.isEmpty else { min = 0; median = 0; max = 0; return }
+        min = sorted[0]
+        max = sorted[sorted.count - 1]
+        let mid = sorted.count / 2
+        median = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
 }
 
 /// The performance suite: every figure is a ratio of two things
@@ -19,12 +57,13 @@ public enum Benchmarks {
     /// How long each measured leg runs.
     public struct Options: Sendable {
         public var legNanoseconds: UInt64 = 1_000_000_000
-        public var rounds = 2
+        /// Rounds of alternating legs per figure (at least 3: a spread).
+        public var rounds = 5
         public var rssSeconds = 60.0
         public init(quick: Bool) {
             if quick {
-                legNanoseconds = 300_000_000
-                rounds = 1
+                legNanoseconds = 200_000_000
+                rounds = 3
                 rssSeconds = 10
             }
         }
@@ -39,9 +78,10 @@ public enum Benchmarks {
     /// latency in ns.
     static func harnessFastPath<R: RCUFlavor>(_ flavor: R.Type, threads: Int, shared: Bool, durationNanoseconds: UInt64,
                                              fastPath: Bool = true,
-                                             latency: UnsafeMutablePointer<Histogram<UInt64>>? = nil) -> Double {
+                                             latency: UnsafeMutablePointer<Histogram<UInt64>>? = nil,
+                                             frames: Int = 256) -> Double {
         var config = VMConfig()
-        config.frames = 256
+        config.frames = max(frames, threads * 8)
         config.vcpus = threads
         var ops = ProtocolOps(protocolName: .vcpuID)
         ops.fastPathEnabled = fastPath
@@ -119,15 +159,23 @@ public enum Benchmarks {
         return Double(c1 &- c0) / Double(n1 - n0)
     }()
 
-    /// Alternates `a` and `b` `rounds` times and returns the best of each.
-    static func sideBySide(rounds: Int, _ a: () -> Double, _ b: () -> Double) -> (Double, Double) {
-        var bestA = 0.0, bestB = 0.0
+    /// Runs `legs` one after the other, `rounds` times (so every leg sees
+    /// the same drift of a shared machine), and returns each leg's samples.
+    static func alternate(rounds: Int, _ legs: [() -> Double]) -> [[Double]] {
+        var samples = [[Double]](repeating: [], count: legs.count)
         for _ in 0..<rounds {
-            bestA = max(bestA, a())
-            bestB = max(bestB, b())
+            for (i, leg) in legs.enumerated() { samples[i].append(leg()) }
         }
-        return (bestA, bestB)
+        return samples
     }
+
+    /// Round-by-round ratios of two legs' samples.
+    static func ratios(_ a: [Double], _ b: [Double]) -> [Double] {
+        zip(a, b).map { $0 / max($1, 1e-12) }
+    }
+
+    /// `1.23M` for a rate.
+    static func millions(_ samples: [Double]) -> String { String(format: "%.2fM", Spread(samples).median / 1e6) }
 
     // MARK: full-harness runs
 
@@ -146,6 +194,31 @@ public enum Benchmarks {
         return Double(resident) * Double(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// Resets the kernel's record of this process's peak RSS (VmHWM), so the
+    /// next `peakResidentBytes()` is the peak of what ran in between
+    /// (`/proc/self/clear_refs`, Linux 4.0 and later). False if refused.
+    @discardableResult
+    static func resetPeakResident() -> Bool {
+        guard let f = fopen("/proc/self/clear_refs", "w") else { return false }
+        defer { fclose(f) }
+        return fputs("5", f) >= 0
+    }
+
+    /// This process's peak RSS since the last reset (VmHWM), in bytes.
+    static func peakResidentBytes() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kib * 1024
+    }
+
+    /// Runs `body` and returns its result with the peak RSS it reached.
+    static func withPeakResident(_ body: () -> Double) -> (Double, Double) {
+        resetPeakResident()
+        let value = body()
+        return (value, peakResidentBytes())
+    }
+
     static func vfscanf_statm(_ f: UnsafeMutablePointer<FILE>, _ s: UnsafeMutablePointer<Int>, _ r: UnsafeMutablePointer<Int>) -> Bool {
         var buf = [CChar](repeating: 0, count: 256)
         guard fgets(&buf, 256, f) != nil else { return false }
@@ -158,40 +231,51 @@ public enum Benchmarks {
     /// Runs the whole suite. `deterministic`, when given, measures the
     /// deterministic mode: (steps per second, executions per second).
     public static func run(options o: Options, progress: (String) -> Void,
-                           deterministic: (() -> (Double, Double))? = nil) -> [BenchFigure] {
+                           deterministic: ((DeterministicBenchCase, UInt64) -> DeterministicBenchRate)? = nil)
+        -> [BenchFigure] {
         var figures: [BenchFigure] = []
         let leg = o.legNanoseconds
 
-        // 1. fast_path_vs_limit
+        // 1. fast_path_vs_limit: the harness against the bare loop of the
+        // same primitives in C (the physical limit), and the bare loop in
+        // Swift against the same C loop; three legs alternating.
         for (threads, shared) in [(1, false), (2, false), (2, true)] {
-            progress("fast path vs bare loop, \(threads) vCPU(s), \(shared ? "shared" : "disjoint") sptes")
-            let (h, b) = sideBySide(rounds: o.rounds,
-                                    { harnessFastPath(MembRCU.self, threads: threads, shared: shared, durationNanoseconds: leg) },
-                                    { Microbench.bareFastPath(MembRCU.self, threads: threads, shared: shared, durationNanoseconds: leg) / Double(threads) })
-            let name = "fast_path_vs_limit_\(threads)vcpu_\(shared ? "shared" : "disjoint")"
-            figures.append(BenchFigure(name: name, value: h / b,
-                                       detail: String(format: "harness %.2fM fixes/s/vCPU vs bare %.2fM/s/thread", h / 1e6, b / 1e6),
-                                       target: ">= 0.30"))
-        }
-        if let first = figures.first {
-            figures.insert(BenchFigure(name: "fast_path_vs_limit", value: first.value, detail: "= 1 vCPU, disjoint", target: ">= 0.30"), at: 0)
+            progress("fast path vs bare loops (Swift, C), \(threads) vCPU(s), \(shared ? "shared" : "disjoint") sptes")
+            let per = Double(threads)
+            let legs = alternate(rounds: o.rounds, [
+                { harnessFastPath(MembRCU.self, threads: threads, shared: shared, durationNanoseconds: leg) },
+                { Microbench.bareFastPath(MembRCU.self, threads: threads, shared: shared, durationNanoseconds: leg,
+                                          loop: .swift) / per },
+                { Microbench.bareFastPath(MembRCU.self, threads: threads, shared: shared, durationNanoseconds: leg,
+                                          loop: .c) / per },
+            ])
+            let (h, sw, c) = (legs[0], legs[1], legs[2])
+            let suffix = "_\(threads)vcpu_\(shared ? "shared" : "disjoint")"
+            let isFirst = threads == 1
+            figures.append(BenchFigure(name: "fast_path_vs_limit" + (isFirst ? "" : suffix), samples: ratios(h, c),
+                                       detail: "harness \(millions(h)) fixes/s/vCPU vs C bare loop \(millions(c))/s/thread"
+                                           + (isFirst ? " (1 vCPU, disjoint)" : ""),
+                                       target: isFirst ? ">= 0.5" : nil))
+            figures.append(BenchFigure(name: "swift_bare_vs_c" + (isFirst ? "" : suffix), samples: ratios(sw, c),
+                                       detail: "Swift bare loop \(millions(sw))/s/thread vs C \(millions(c))/s/thread",
+                                       target: isFirst ? ">= 0.9" : nil))
         }
 
         // 2. fast_vs_locked
-        var fastVsLocked2 = 0.0
         for vcpus in [1, 2, 4] {
             progress("write faults with the fast path vs every fault under the mmu-lock, \(vcpus) vCPU(s)")
             // The same loop of write faults on read-only sptes, fixed by the
             // fast path, or by the slow path under the mmu-lock.
-            let (f, l) = sideBySide(rounds: o.rounds,
-                                    { harnessFastPath(MembRCU.self, threads: vcpus, shared: false, durationNanoseconds: leg, fastPath: true) },
-                                    { harnessFastPath(MembRCU.self, threads: vcpus, shared: false, durationNanoseconds: leg, fastPath: false) })
-            if vcpus == 2 { fastVsLocked2 = f / l }
-            figures.append(BenchFigure(name: "fast_vs_locked_\(vcpus)vcpu", value: f / l,
-                                       detail: String(format: "%.2fM vs %.2fM write faults fixed/s/vCPU", f / 1e6, l / 1e6),
+            let legs = alternate(rounds: o.rounds, [
+                { harnessFastPath(MembRCU.self, threads: vcpus, shared: false, durationNanoseconds: leg, fastPath: true) },
+                { harnessFastPath(MembRCU.self, threads: vcpus, shared: false, durationNanoseconds: leg, fastPath: false) },
+            ])
+            figures.append(BenchFigure(name: vcpus == 2 ? "fast_vs_locked" : "fast_vs_locked_\(vcpus)vcpu",
+                                       samples: ratios(legs[0], legs[1]),
+                                       detail: "\(millions(legs[0])) vs \(millions(legs[1])) write faults fixed/s/vCPU"
+                                           + (vcpus == 2 ? " (2 vCPUs)" : ""),
                                        target: vcpus == 2 ? ">= 5" : nil))
         }
-        figures.append(BenchFigure(name: "fast_vs_locked", value: fastVsLocked2, detail: "= 2 vCPUs", target: ">= 5"))
 
         // 3. checker_overhead
         progress("the default campaign with the checker on vs off")
@@ -203,38 +287,92 @@ public enum Benchmarks {
         off = on
         off.vm.checks = false
         off.mmu.audit = 0
-        let (tOn, tOff) = sideBySide(rounds: o.rounds + 1, { runRate(on, .accesses) }, { runRate(off, .accesses) })
-        figures.append(BenchFigure(name: "checker_overhead", value: 1 - tOn / tOff,
-                                   detail: String(format: "%.2fM vs %.2fM accesses/s", tOn / 1e6, tOff / 1e6), target: "<= 0.15"))
+        let checker = alternate(rounds: o.rounds, [{ runRate(on, .accesses) }, { runRate(off, .accesses) }])
+        figures.append(BenchFigure(name: "checker_overhead", samples: ratios(checker[0], checker[1]).map { 1 - $0 },
+                                   detail: "\(millions(checker[0])) vs \(millions(checker[1])) accesses/s", target: "<= 0.15"))
 
         // 4. RCU flavours, ratio to memb, on the harness fast path (2 vCPUs).
         progress("RCU flavours on the fast path")
-        var memb = 0.0
-        var rates: [(RCUFlavorName, Double)] = []
-        for _ in 0..<o.rounds {
-            for (name, rate) in [(RCUFlavorName.memb, { harnessFastPath(MembRCU.self, threads: 2, shared: false, durationNanoseconds: leg) }),
-                                 (.qsbr, { harnessFastPath(QSBRRCU.self, threads: 2, shared: false, durationNanoseconds: leg) }),
-                                 (.mb, { harnessFastPath(MBRCU.self, threads: 2, shared: false, durationNanoseconds: leg) }),
-                                 (.bp, { harnessFastPath(BPRCU.self, threads: 2, shared: false, durationNanoseconds: leg) })] {
-                let r = rate()
-                if let i = rates.firstIndex(where: { $0.0 == name }) { rates[i].1 = max(rates[i].1, r) } else { rates.append((name, r)) }
+        let flavours = alternate(rounds: o.rounds, [
+            { harnessFastPath(MembRCU.self, threads: 2, shared: false, durationNanoseconds: leg) },
+            { harnessFastPath(QSBRRCU.self, threads: 2, shared: false, durationNanoseconds: leg) },
+            { harnessFastPath(MBRCU.self, threads: 2, shared: false, durationNanoseconds: leg) },
+            { harnessFastPath(BPRCU.self, threads: 2, shared: false, durationNanoseconds: leg) },
+        ])
+        for (i, name) in [RCUFlavorName.memb, .qsbr, .mb, .bp].enumerated() where i > 0 {
+            figures.append(BenchFigure(name: "rcu_\(name.rawValue)_vs_memb", samples: ratios(flavours[i], flavours[0]),
+                                       detail: "\(millions(flavours[i])) vs \(millions(flavours[0])) fixes/s/vCPU"))
+        }
+
+        // 5. How the fast path's cost grows with vCPUs and guest memory.
+        for vcpus in [1, 2, 4, 8, 16] {
+            progress("scaling: fast path with \(vcpus) vCPU(s)")
+            var peak = 0.0
+            let rates = alternate(rounds: o.rounds, [{
+                let (rate, rss) = withPeakResident {
+                    harnessFastPath(MembRCU.self, threads: vcpus, shared: false, durationNanoseconds: leg)
+                }
+                peak = max(peak, rss)
+                return rate
+            }])[0]
+            figures.append(BenchFigure(name: "scaling_fast_path_\(vcpus)vcpu", samples: rates,
+                                       detail: "fixes/s/vCPU, disjoint sptes; peak RSS \(mebibytes(peak))"))
+        }
+        for frames in [4096, 65_536, 1 << 20] {
+            progress("scaling: a native run over \(frames) guest frames")
+            var params = RunParameters()
+            params.durationNanoseconds = leg
+            params.perturb.probability = 0
+            params.vm.frames = frames
+            params.workload.pattern = .uniform
+            var peak = 0.0
+            let rates = alternate(rounds: o.rounds, [{
+                let (rate, rss) = withPeakResident { runRate(params, .fastFixed) }
+                peak = max(peak, rss)
+                return rate
+            }])[0]
+            figures.append(BenchFigure(name: "scaling_frames_\(frames / 1024)k", samples: rates,
+                                       detail: "fast-path fixes/s, default run, uniform accesses; peak RSS \(mebibytes(peak))"))
+        }
+
+        // 6. deterministic mode: the default scenario, then how an
+        // execution's cost grows with threads and with accesses per vCPU.
+        if let deterministic {
+            progress("deterministic mode, default scenario")
+            let runs = (0..<o.rounds).map { _ in deterministic(DeterministicBenchCase(), leg) }
+            figures.append(BenchFigure(name: "deterministic_steps_per_s", samples: runs.map(\.steps),
+                                       detail: "simulated steps per second", target: ">= 1000000"))
+            figures.append(BenchFigure(name: "deterministic_executions_per_s", samples: runs.map(\.executions),
+                                       detail: "executions per second, default deterministic scenario", target: ">= 3000"))
+            for threads in [2, 4, 8, 16] {
+                progress("scaling: deterministic, \(threads) threads")
+                var c = DeterministicBenchCase()
+                c.vcpus = threads - 1
+                var peak = 0.0
+                let execs = (0..<o.rounds).map { _ in
+                    let (value, rss) = withPeakResident { deterministic(c, leg).executions }
+                    peak = max(peak, rss)
+                    return value
+                }
+                figures.append(BenchFigure(name: "scaling_deterministic_\(threads)threads", samples: execs,
+                                           detail: "executions/s, \(threads - 1) vCPUs + 1 mmu thread; peak RSS \(mebibytes(peak))"))
+            }
+            for accesses: UInt64 in [64, 256, 1024] {
+                progress("scaling: deterministic, \(accesses) accesses per vCPU")
+                var c = DeterministicBenchCase()
+                c.accessesPerVCPU = accesses
+                var peak = 0.0
+                let execs = (0..<o.rounds).map { _ in
+                    let (value, rss) = withPeakResident { deterministic(c, leg).executions }
+                    peak = max(peak, rss)
+                    return value
+                }
+                figures.append(BenchFigure(name: "scaling_deterministic_\(accesses)accesses", samples: execs,
+                                           detail: "executions/s, \(accesses) accesses per vCPU; peak RSS \(mebibytes(peak))"))
             }
         }
-        memb = rates.first { $0.0 == .memb }?.1 ?? 1
-        for (name, r) in rates {
-            figures.append(BenchFigure(name: "rcu_\(name.rawValue)_vs_memb", value: r / memb,
-                                       detail: String(format: "%.2fM fixes/s/vCPU", r / 1e6)))
-        }
 
-        // 5. deterministic mode
-        if let deterministic {
-            progress("deterministic mode")
-            let (steps, execs) = deterministic()
-            figures.append(BenchFigure(name: "deterministic_steps_per_s", value: steps, detail: "simulated steps per second", target: ">= 1000000"))
-            figures.append(BenchFigure(name: "deterministic_executions_per_s", value: execs, detail: "executions per second"))
-        }
-
-        // 6. fault latency
+        // 7. fault latency
         progress("fault latency (HdrHistogram)")
         let fastH = UnsafeMutablePointer<Histogram<UInt64>>.allocate(capacity: 1)
         fastH.initialize(to: Histogram<UInt64>(highestTrackableValue: 10_000_000_000))
@@ -253,7 +391,7 @@ public enum Benchmarks {
         // Primitive costs: read-side sections per flavour, and an
         // uncontended cmpxchg through the shim and through swift-atomics.
         progress("primitives")
-        let n = o.rounds > 1 ? 20_000_000 : 5_000_000
+        let n = o.legNanoseconds >= 1_000_000_000 ? 20_000_000 : 5_000_000
         for (name, ns) in [("memb", Microbench.readLockUnlock(MembRCU.self, iterations: n)),
                            ("qsbr", Microbench.readLockUnlock(QSBRRCU.self, iterations: n)),
                            ("mb", Microbench.readLockUnlock(MBRCU.self, iterations: n)),
@@ -265,7 +403,7 @@ public enum Benchmarks {
         figures.append(BenchFigure(name: "cmpxchg_ns_shim", value: shim, detail: "lock cmpxchg via the C shim's __atomic builtin"))
         figures.append(BenchFigure(name: "cmpxchg_ns_unsafe_atomic", value: swiftAtomics, detail: "lock cmpxchg via swift-atomics UnsafeAtomic"))
 
-        // 7. memory: RSS growth over a long run, once warm.
+        // 8. memory: RSS growth over a long run, once warm.
         progress("memory: RSS over a \(Int(o.rssSeconds)) s run")
         var rssParams = RunParameters()
         rssParams.durationNanoseconds = UInt64(o.rssSeconds * 1e9)
@@ -286,3 +424,26 @@ public enum Benchmarks {
         return figures
     }
 }
+
+/// One deterministic-mode measurement of `mmutorture bench`: the default
+/// deterministic scenario, with these changes.
+public struct DeterministicBenchCase: Sendable {
+    /// vCPUs (nil: the default scenario's).
+    public var vcpus: Int?
+    /// Guest accesses per vCPU per execution (nil: the default).
+    public var accessesPerVCPU: UInt64?
+    public init() {}
+}
+
+/// What a deterministic measurement gives: simulated steps and executions per second.
+public struct DeterministicBenchRate: Sendable {
+    public var steps: Double
+    public var executions: Double
+    public init(steps: Double, executions: Double) {
+        self.steps = steps
+        self.executions = executions
+    }
+}
+
+/// `12.3 MiB`.
+func mebibytes(_ bytes: Double) -> String { String(format: "%.1f MiB", bytes / 1_048_576) }

@@ -48,11 +48,21 @@ public enum Microbench {
         }
     }
 
+    /// Which bare loop `bareFastPath` runs.
+    public enum BareLoop: Sendable {
+        /// The loop in Swift, generic over the RCU flavour as the paths are.
+        case swift
+        /// The same loop in C (`mmut_bare_fast_path_memb`, compiled -O2):
+        /// the physical limit.
+        case c
+    }
+
     /// The bare fast path: RCU read lock, a 4-level walk, the spte load, the
     /// one-byte id store, smp_mb, the flag load, the final cmpxchg, a reset
-    /// of the spte, unlock. No harness around it. Operations per second.
+    /// of the spte, unlock. No harness around it. Operations per second
+    /// over all threads. `.c` always uses the memb flavour (inline).
     public static func bareFastPath<R: RCUFlavor>(_ flavor: R.Type, threads: Int, shared: Bool,
-                                                  durationNanoseconds: UInt64) -> Double {
+                                                  durationNanoseconds: UInt64, loop: BareLoop = .swift) -> Double {
         // A 4-level table in raw memory: 4 pages of 512 words per thread.
         let tables = shared ? 1 : threads
         let mem = UnsafeMutablePointer<UInt64>.allocate(capacity: tables * 4 * 512 + 8)
@@ -71,33 +81,16 @@ public enum Microbench {
         let stop = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
         stop.initialize(to: 0)
         defer { stop.deallocate() }
-        let layout = IdentificationLayout.vmx
         let workers = (0..<threads).map { t in
             spawnRCUThread(R.self) {
                 let root = shared ? 0 : t * 4
                 let id = UInt64(t + 1)
-                var n: UInt64 = 0
-                while mmut_load_relaxed(stop) == 0 {
-                    for _ in 0..<256 {
-                        R.readLock()
-                        var page = root
-                        for _ in 0..<3 { page = SPTE(raw: mmut_load_acquire(mem + page * 512 + 5)).childIndex }
-                        let sp = mem + page * 512 + 5
-                        let spte = mmut_load_acquire(sp)
-                        let clean = layout.withoutIdentification(spte) & ~SPTE.writableMask
-                        let marked = layout.marked(clean, id: id)
-                        mmut_store_top_byte(sp, layout.topByte(marked))
-                        mmut_smp_mb()
-                        if mmut_load_acquire(flag) == 0 {
-                            var e = marked
-                            if mmut_cmpxchg(sp, &e, clean | SPTE.writableMask) { n &+= 1 }
-                        }
-                        mmut_store_release(sp, clean)   // reset for the next round
-                        R.readUnlock()
-                    }
-                    R.quiescentState()
+                switch loop {
+                case .swift:
+                    counts[t * 8] = swiftBareLoop(R.self, mem: mem, root: root, flag: flag, id: id, stop: stop)
+                case .c:
+                    counts[t * 8] = mmut_bare_fast_path_memb(mem, UInt64(root), flag, id, stop)
                 }
-                counts[t * 8] = n
                 if R.name == .qsbr { R.threadOffline() }
             }
         }
@@ -109,5 +102,35 @@ public enum Microbench {
         var total: UInt64 = 0
         for t in 0..<threads { total &+= counts[t * 8] }
         return Double(total) / dt
+    }
+
+    /// The Swift bare loop (see `bareFastPath`); returns the successful cmpxchgs.
+    @inline(never)
+    static func swiftBareLoop<R: RCUFlavor>(_ flavor: R.Type, mem: UnsafeMutablePointer<UInt64>, root: Int,
+                                            flag: UnsafeMutablePointer<UInt64>, id: UInt64,
+                                            stop: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        let layout = IdentificationLayout.vmx
+        var n: UInt64 = 0
+        while mmut_load_relaxed(stop) == 0 {
+            for _ in 0..<256 {
+                R.readLock()
+                var page = root
+                for _ in 0..<3 { page = SPTE(raw: mmut_load_acquire(mem + (page &* 512 &+ 5))).childIndex }
+                let sp = mem + (page &* 512 &+ 5)
+                let spte = mmut_load_acquire(sp)
+                let clean = layout.withoutIdentification(spte) & ~SPTE.writableMask
+                let marked = layout.marked(clean, id: id)
+                mmut_store_top_byte(sp, layout.topByte(marked))
+                mmut_smp_mb()
+                if mmut_load_acquire(flag) == 0 {
+                    var e = marked
+                    if mmut_cmpxchg(sp, &e, clean | SPTE.writableMask) { n &+= 1 }
+                }
+                mmut_store_release(sp, clean)   // reset for the next round
+                R.readUnlock()
+            }
+            R.quiescentState()
+        }
+        return n
     }
 }

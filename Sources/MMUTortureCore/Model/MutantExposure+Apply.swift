@@ -13,6 +13,8 @@ public protocol MutantExposureTarget {
     var exposedMMU: MMUWeights { get set }
     /// The guest-access budget of a run (0 = none).
     var exposedOperations: UInt64 { get set }
+    var exposedVCPUs: Int { get set }
+    var exposedPlacement: Placement { get set }
     /// Exactly these perturbation points (no swarm choice) with this probability.
     mutating func exposePerturbation(points: [PerturbPoint], probability: Double)
 }
@@ -30,6 +32,8 @@ extension MutantInfo {
         t.exposedWriteRatio = exposure.writeRatio
         t.exposedMMU = exposure.mmu
         if let n = exposure.segmentOperations { t.exposedOperations = n }
+        if let n = exposure.vcpus { t.exposedVCPUs = n }
+        if let placement = exposure.placement { t.exposedPlacement = placement }
         if let points = exposure.perturbPoints {
             t.exposePerturbation(points: points, probability: points.isEmpty ? 0 : exposure.perturbProbability)
         }
@@ -48,6 +52,8 @@ extension RunParameters: MutantExposureTarget {
     public var exposedWriteRatio: Double { get { workload.writeRatio } set { workload.writeRatio = newValue } }
     public var exposedMMU: MMUWeights { get { mmu } set { mmu = newValue } }
     public var exposedOperations: UInt64 { get { operations } set { operations = newValue } }
+    public var exposedVCPUs: Int { get { vm.vcpus } set { vm.vcpus = newValue } }
+    public var exposedPlacement: Placement { get { placement } set { placement = newValue } }
     public mutating func exposePerturbation(points: [PerturbPoint], probability: Double) {
         perturb.swarm = false
         perturb.points = points

@@ -86,10 +86,16 @@ public struct MutantExposure: Sendable {
     /// short segments, each with its own seed, until one catches it or the
     /// time budget is spent.
     public var segmentOperations: UInt64?
+    /// vCPUs, or nil to keep the config's.
+    public var vcpus: Int?
+    /// Thread placement, or nil to keep the config's.
+    public var placement: Placement?
 
     public init(paging: PagingMode = .tdp, hotFrames: Int = 16, writeRatio: Double = 0.5, mmu: MMUWeights? = nil,
                 perturbPoints: [PerturbPoint]? = nil, perturbProbability: Double = 0.05, layout: IdentificationLayout? = nil,
-                segmentOperations: UInt64? = nil) {
+                segmentOperations: UInt64? = nil, vcpus: Int? = nil, placement: Placement? = nil) {
+        self.vcpus = vcpus
+        self.placement = placement
         self.layout = layout
         self.segmentOperations = segmentOperations
         self.paging = paging
@@ -102,8 +108,11 @@ public struct MutantExposure: Sendable {
 
     /// Store-buffer races: no perturbation (a delay would drain the store
     /// buffer) and a hot set of four frames, so that the fast path and
-    /// write-protect meet on the same spte within nanoseconds.
-    public static let barrierRace = MutantExposure(hotFrames: 4, perturbPoints: [])
+    /// write-protect meet on the same spte within nanoseconds; one vCPU and
+    /// the mmu-lock thread, each pinned to its own CPU, so that the two
+    /// racing threads run at the same time (on 2 cores, four vCPUs left to
+    /// the OS spend most of their time descheduled).
+    public static let barrierRace = MutantExposure(hotFrames: 4, perturbPoints: [], vcpus: 1, placement: .roundRobin)
     /// Interleaving races inside the fast path: widen its windows.
     public static let fastPathWindow = MutantExposure(hotFrames: 8, perturbPoints: [.afterSetID, .beforeFinalCmpxchg, .wpScan])
 

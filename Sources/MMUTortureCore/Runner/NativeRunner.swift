@@ -60,13 +60,17 @@ public enum NativeRunner {
         finished.initialize(to: 0)
         let perVCPUBudget = params.operations == 0 ? 0 : max(1, params.operations / UInt64(vcpus))
 
+        let allowedCPUs = params.placement == .os ? [] : Placement.allowedCPUs
+        let cpu = { (t: Int) in params.placement.cpu(forThread: t, vcpus: vcpus, mmuThreads: mmuThreads, allowed: allowedCPUs) }
         let start = monotonicNanoseconds()
         var threads: [NativeThread] = []
         for i in 0..<vcpus {
+            let pinTo = cpu(i)
             let p = NativePlatform<R>(threadIndex: i, state: states + i, perturbation: perturb)
             let v = locals + i
             let stallHere = params.injectStall && i == 0
             threads.append(spawnRCUThread(R.self) {
+                if let pinTo { Placement.pin(toCPU: pinTo) }
                 if stallHere {
                     // The watchdog's test: a reader that never leaves.
                     vm.vcpuLoop(p, v, sampler: sampler, budget: UInt64(VM.guestBatch), checker: checker)
@@ -79,7 +83,9 @@ public enum NativeRunner {
         }
         for j in 0..<mmuThreads {
             let p = NativePlatform<R>(threadIndex: vcpus + j, state: states + vcpus + j, perturbation: perturb)
+            let pinTo = cpu(vcpus + j)
             threads.append(spawnRCUThread(R.self) {
+                if let pinTo { Placement.pin(toCPU: pinTo) }
                 vm.mmuLoop(p, weights: params.mmu, hotFrames: params.workload.hotFrames, checker: checker,
                            keepRunning: { mmut_load_acquire(finished) < UInt64(vcpus) })
             })

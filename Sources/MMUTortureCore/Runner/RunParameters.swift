@@ -17,6 +17,8 @@ public struct RunParameters: Sendable {
     public var watchdogNanoseconds: UInt64 = 10_000_000_000
     /// The checker's settings (main-thread audits under the mmu-lock).
     public var checker = CheckerSpec()
+    /// Where the threads run (natively).
+    public var placement: Placement = .os
     public var stopOnFirstViolation = true
     /// Test hook for the watchdog: vCPU 0 enters a read-side section and
     /// never leaves, so every grace period (and the thread) stalls.
