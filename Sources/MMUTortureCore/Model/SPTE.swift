@@ -158,13 +158,19 @@ extension SPTE {
 }
 
 /// What a protocol allows in a spte beyond the common table
-/// (spte-integrity): decided by the protocol's name, never by a variant.
+/// (spte-integrity): supplied by the protocol's type, never by a variant.
 public struct SPTERules: Sendable {
-    /// W only together with MMU_WRITABLE (the merged protocol: W is set
-    /// locklessly only on MMU-writable sptes, and write-protect clears both).
+    /// W only together with MMU_WRITABLE (the merged protocol and the TDP
+    /// MMU: W is set locklessly only on MMU-writable sptes, and write-protect
+    /// clears both).
     public var writableNeedsMMUWritable: Bool
 
+    public init(writableNeedsMMUWritable: Bool) {
+        self.writableNeedsMMUWritable = writableNeedsMMUWritable
+    }
+
+    /// The rules of the protocol named `protocolName`.
     public init(_ protocolName: ProtocolName) {
-        writableNeedsMMUWritable = protocolName == .mmuWritable
+        self = ModelledProtocols.type(for: protocolName).spteRules
     }
 }
