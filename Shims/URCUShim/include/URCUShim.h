@@ -3,3 +3,4 @@
 #include "urcu_shim_inline.h"
 #include "mmut_atomics.h"
 #include "mmut_coro.h"
+#include "mmut_rwlock.h"

@@ -42,6 +42,33 @@ public struct ProtocolOps: Sendable {
     public var flushRequestDropsTLB = true
     /// a dirty-log harvest copies the pages only after its flush.
     public var harvestCopiesAfterFlush = true
+    // The TDP MMU's (docs/mutants.md, each the fix it undoes).
+    /// a read-lock zap freezes the spte before it flushes (`tdp_mmu_zap_spte_atomic`).
+    public var tdpZapFreezes = true
+    /// an iterator that yields flushes what is pending first (`tdp_mmu_iter_cond_resched`).
+    public var tdpYieldFlushes = true
+    /// notifier unmap's caller honours "flush needed".
+    public var tdpUnmapFlushes = true
+    /// an iterator restarted after a yield does not advance.
+    public var tdpRestartDoesNotAdvance = true
+    /// a fault on an invalid root retries (`is_page_fault_stale`).
+    public var tdpFaultChecksRoot = true
+    /// notifier unmap walks invalid roots too.
+    public var tdpUnmapReachesInvalidRoots = true
+    /// write-protect clears MMU-writable sptes whose W is clear, and flushes.
+    public var tdpWriteProtectMMUWritable = true
+    /// zapping a root also zaps its top-level sptes (the second pass).
+    public var tdpZapRootTopLevel = true
+    /// write-lock updates of sptes with volatile bits are atomic exchanges.
+    public var tdpAtomicVolatileUpdate = true
+    /// enabling dirty logging flushes after write-protecting the slot.
+    public var tdpDirtyEnableFlushes = true
+    /// a read-only spte (no HOST_WRITABLE) is never MMU-writable.
+    public var tdpReadOnlyDropsMMUWritable = true
+    /// write-protect for write tracking runs under the write lock.
+    public var tdpWriteProtectTakesWriteLock = true
+    /// valid roots hold the MMU's reference until they are invalidated.
+    public var tdpMMUHoldsRootReference = true
     /// Not a mutant: `bench` switches the fast path off to measure the locked
     /// path (every write fault takes the mmu-lock).
     public var fastPathEnabled = true

@@ -48,6 +48,11 @@ public struct SPTE: Equatable, Hashable, CustomStringConvertible, Sendable {
 
     /// The zapped (not present) entry.
     public static let zero = SPTE(raw: 0)
+    /// tdp-mmu: `FROZEN_SPTE` (`SHADOW_NONPRESENT_VALUE | 0x5a0`): not
+    /// present; a thread that reads it retries and never writes over it.
+    public static let frozen: UInt64 = 0x5a0
+    /// `is_frozen_spte`.
+    @inline(__always) public static func isFrozen(_ raw: UInt64) -> Bool { raw == frozen }
 
     /// A leaf mapping `pfn`.
     @inline(__always)
@@ -164,9 +169,13 @@ public struct SPTERules: Sendable {
     /// MMU: W is set locklessly only on MMU-writable sptes, and write-protect
     /// clears both).
     public var writableNeedsMMUWritable: Bool
+    /// MMU_WRITABLE only together with HOST_WRITABLE (the TDP MMU's spte.h
+    /// table: 111, 110, 100, 000).
+    public var mmuWritableNeedsHostWritable: Bool
 
-    public init(writableNeedsMMUWritable: Bool) {
+    public init(writableNeedsMMUWritable: Bool, mmuWritableNeedsHostWritable: Bool = false) {
         self.writableNeedsMMUWritable = writableNeedsMMUWritable
+        self.mmuWritableNeedsHostWritable = mmuWritableNeedsHostWritable
     }
 
     /// The rules of the protocol named `protocolName`.

@@ -22,7 +22,7 @@ public protocol ModelledProtocol {
 /// The registry of protocol types, by name.
 public enum ModelledProtocols {
     /// Every protocol, in `ProtocolName`'s order.
-    public static let all: [any ModelledProtocol.Type] = [VCPUIDProtocol.self, MMUWritableProtocol.self]
+    public static let all: [any ModelledProtocol.Type] = [VCPUIDProtocol.self, MMUWritableProtocol.self, TDPMMUProtocol.self]
 
     /// The type behind a protocol name.
     public static func type(for name: ProtocolName) -> any ModelledProtocol.Type {
