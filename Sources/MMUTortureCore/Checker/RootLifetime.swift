@@ -6,18 +6,6 @@
 /// flags: the checks in `tdpPutRoot` and `tdpInstallLeaf` read them, and
 /// these are the rest.
 extension VM {
-    /// Right after `kvm_tdp_mmu_zap_invalidated_roots` zapped `root`, under
-    /// the read lock. Sound: nothing installs into an invalid root.
-    func tdpCheckZappedRootEmpty<P: Platform>(_ p: P, root: Int, checker: ViolationSink) {
-        for i in 0..<tdpEntries(level: 4, base: 0) {
-            let spte = p.load(sptep(page: root, index: i))
-            if spte & SPTE.presentMask != 0 {
-                checker.report(p, .zappedRootPopulated, vcpu: nil, gfn: i << 27, spteA: spte, spteB: UInt64(root))
-                return
-            }
-        }
-    }
-
     /// Audit of one root in the list. Caller holds the mmu-lock for write.
     func tdpAuditRoot<P: Platform>(_ p: P, root: Int, checker: ViolationSink) -> Bool {
         let flags = p.load(tdp.rootFlags + root)

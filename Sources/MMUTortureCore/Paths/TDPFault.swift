@@ -87,11 +87,15 @@ extension VM {
             guard let child = tdpCachePop(v) else { return .outOfPages }
             let shift = (level - 1) * 9
             tdpInitPage(p, page: child, base: gfn & ~((1 << shift) - 1), level: level - 1)
+            // pt-accounting's record goes before the cmpxchg that publishes
+            // the page (which drains it), so no reader of the link finds the
+            // page unaccounted.
+            p.store(tdp.ptState + child, TDPState.PTState.linked)
             if !tdpSetSPTEAtomic(p, sp, old: spte, new: SPTE.nonLeaf(child: child).raw, gfn: gfn, checker: checker) {
+                p.store(tdp.ptState + child, TDPState.PTState.allocated)
                 tdpCachePush(v, child)   // never visible: back to the cache
                 return tdpRetry(p, gfn: gfn, why: 4)
             }
-            p.store(tdp.ptState + child, TDPState.PTState.linked)
             page = child
             level -= 1
         }

@@ -300,8 +300,7 @@ extension VM {
     /// `kvm_tdp_mmu_zap_invalidated_roots` (read lock): each scheduled root
     /// is zapped (the 1 GiB level first, then the top level), and only then
     /// does the MMU drop its reference: the root had to stay reachable by
-    /// notifiers while it was zapped. root-lifetime: a zapped root holds no
-    /// present spte.
+    /// notifiers while it was zapped.
     func tdpZapInvalidatedRoots<P: Platform>(_ p: P, checker: ViolationSink) {
         p.lockShared(mmuLock)
         p.rcuReadLock()
@@ -318,8 +317,9 @@ extension VM {
             // Mutant tdp-zap-all-skips-top: the second pass's end bound
             // excludes the top-level sptes.
             if ops.tdpZapRootTopLevel { tdpZapLevel(p, root: page, level: 4, checker: checker) }
+            // root-lifetime's record: the audits hold a zapped root to "no
+            // present spte" for as long as it stays in the list.
             _ = p.fetchOr(tdp.rootFlags + page, TDPState.RootFlag.zapped)
-            if checks { tdpCheckZappedRootEmpty(p, root: page, checker: checker) }
             if ops.tdpMMUHoldsRootReference { tdpPutRoot(p, page, checker: checker) }
             tdpPutRoot(p, page, checker: checker)
         }

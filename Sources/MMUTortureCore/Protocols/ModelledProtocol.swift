@@ -17,6 +17,12 @@ public protocol ModelledProtocol {
     static var spteRules: SPTERules { get }
     /// The mutants declared by this protocol (see `MutantInfo.protocols`).
     static var mutants: [MutantInfo] { get }
+    /// The guest paging modes the protocol is modelled for.
+    static var pagingModes: [PagingMode] { get }
+}
+
+extension ModelledProtocol {
+    public static var pagingModes: [PagingMode] { PagingMode.allCases }
 }
 
 /// The registry of protocol types, by name.

@@ -16,6 +16,9 @@ public enum TDPMMUProtocol: ModelledProtocol {
     /// spte.h: W needs MMU_WRITABLE, MMU_WRITABLE needs HOST_WRITABLE
     /// (the valid (HOST_WRITABLE, MMU_WRITABLE, W) states are 111, 110, 100, 000).
     public static let spteRules = SPTERules(writableNeedsMMUWritable: true, mmuWritableNeedsHostWritable: true)
+    /// The TDP MMU serves two-dimensional paging only (shadow paging stays
+    /// with the shadow MMU).
+    public static let pagingModes: [PagingMode] = [.tdp]
 
     /// Notifier unmaps (the iterators yield every two gfns) and audits.
     static let unmapRace = MutantExposure(hotFrames: 16, writeRatio: 0.6,
@@ -44,7 +47,7 @@ public enum TDPMMUProtocol: ModelledProtocol {
                    apply: { $0.tdpUnmapFlushes = false }),
         MutantInfo(name: .tdpAdvanceAfterYield,
                    summary: "an iterator restarted from the root after a yield advances once more and skips an spte",
-                   expectedInvariants: [.hostPage, .wpSafety, .ptAccounting], protocols: [.tdpMMU],
+                   expectedInvariants: [.hostPage, .dirtyBit, .wpSafety, .ptAccounting], protocols: [.tdpMMU],
                    source: "upstream 3a0f64de479c (2021, CVE-2021-47094); tdp_iter_next after tdp_iter_restart",
                    exposure: unmapRace,
                    apply: { $0.tdpRestartDoesNotAdvance = false }),
@@ -56,7 +59,7 @@ public enum TDPMMUProtocol: ModelledProtocol {
                    apply: { $0.tdpFaultChecksRoot = false }),
         MutantInfo(name: .tdpUnmapSkipsInvalidRoots,
                    summary: "notifier unmap walks only valid roots, missing invalid roots that are still to be zapped",
-                   expectedInvariants: [.hostPage], protocols: [.tdpMMU],
+                   expectedInvariants: [.hostPage, .dirtyBit], protocols: [.tdpMMU],
                    source: "upstream d62007edf01f (2021); kvm_tdp_mmu_unmap_gfn_range over all roots",
                    exposure: rootRace,
                    apply: { $0.tdpUnmapReachesInvalidRoots = false }),
@@ -64,7 +67,8 @@ public enum TDPMMUProtocol: ModelledProtocol {
                    summary: "write-protect skips sptes with W clear but MMU_WRITABLE set (the fast path makes them writable again)",
                    expectedInvariants: [.wpSafety], protocols: [.tdpMMU],
                    source: "upstream 7c8a4742c4ab (2022); write_protect_gfn",
-                   exposure: MutantExposure(hotFrames: 16, writeRatio: 0.5, mmu: .only(writeProtect: 4, unprotect: 4, audit: 1)),
+                   exposure: MutantExposure(hotFrames: 16, writeRatio: 0.5,
+                                            mmu: .only(writeProtect: 4, unprotect: 4, dirtyLog: 2, audit: 1)),
                    apply: { $0.tdpWriteProtectMMUWritable = false }),
         MutantInfo(name: .tdpZapAllSkipsTop,
                    summary: "zapping a root skips its top-level sptes (the end bound of the second pass)",
@@ -98,7 +102,7 @@ public enum TDPMMUProtocol: ModelledProtocol {
                    apply: { $0.tdpWriteProtectTakesWriteLock = false }),
         MutantInfo(name: .tdpRootsDieWithVCPU,
                    summary: "the MMU holds no reference on a valid root, so the last vCPU's put tears it down",
-                   expectedInvariants: [.rootLifetime], protocols: [.tdpMMU],
+                   expectedInvariants: [.rootLifetime, .ptAccounting, .dirtyBit], protocols: [.tdpMMU],
                    source: "upstream edbdb43fc96b (2023); kvm_tdp_mmu_put_root",
                    exposure: MutantExposure(hotFrames: 16, mmu: .only(zapAll: 1, audit: 1)),
                    apply: { $0.tdpMMUHoldsRootReference = false }),
