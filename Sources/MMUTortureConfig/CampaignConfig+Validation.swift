@@ -18,6 +18,8 @@ extension CampaignConfig {
     /// - `workload.hot_frames` is at most `guest.frames`;
     /// - a mutant runs under one of the protocols it applies to
     ///   (`MutantInfo.protocols`);
+    /// - the paging mode is one the protocol models
+    ///   (`ModelledProtocol.pagingModes`: the TDP MMU is TDP only);
     /// - `duration` and `operations` are not both 0;
     /// - with `perturb.probability` above 0, `perturb.points` and
     ///   `perturb.kinds` are not empty;
@@ -58,6 +60,13 @@ extension CampaignConfig {
                 keyPaths: ["mutant", "protocol"],
                 message: "mutant \(mutant.rawValue) breaks protocol \(names), not \(self.protocol.rawValue); "
                     + "run it with protocol: \(info.protocols[0].rawValue)"))
+        }
+        let modes = ModelledProtocols.type(for: self.protocol).pagingModes
+        if !modes.contains(guest.paging) {
+            result.append(ConfigIssue(
+                keyPaths: ["guest.paging", "protocol"],
+                message: "protocol \(self.protocol.rawValue) models paging "
+                    + modes.map(\.rawValue).joined(separator: " or ") + ", not \(guest.paging.rawValue)"))
         }
         if duration.isZero && operations == 0 {
             result.append(ConfigIssue(

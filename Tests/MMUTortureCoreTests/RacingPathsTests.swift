@@ -152,6 +152,6 @@ final class RacingPathsTests: XCTestCase {
 }
 
 extension MMULock {
-    func lockForTest() { pthread_mutex_lock(mutex) }
-    func unlockForTest() { pthread_mutex_unlock(mutex) }
+    func lockForTest() { pthread_rwlock_wrlock(rwlock) }
+    func unlockForTest() { pthread_rwlock_unlock(rwlock) }
 }

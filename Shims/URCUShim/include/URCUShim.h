@@ -5,3 +5,4 @@
 #include "mmut_coro.h"
 #include "mmut_bare_loop.h"
 #include "mmut_affinity.h"
+#include "mmut_rwlock.h"

@@ -11,6 +11,7 @@ extension VM {
 
     /// A window of gfns (with their rmaps) and of shadow pages, under the lock.
     public func audit<P: Platform>(_ p: P, gfns: Range<Int>, pages: Range<Int> = 0..<0, checker: ViolationSink) {
+        if isTDP { tdpAudit(p, checker: checker); return }
         p.lock(mmuLock)
         defer { p.unlock(mmuLock) }
         p.count(.audits)

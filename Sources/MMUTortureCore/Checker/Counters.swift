@@ -73,7 +73,11 @@ public struct ThreadState {
     public var heartbeat: UInt64
     /// What the thread is doing now, for the watchdog's report.
     public var activity: UInt64
-    public var pad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    /// Native QSBR: read-side sections entered and not left, so that a
+    /// thread that must wait for a lock inside one spins instead of going
+    /// offline (offline would let a grace period end under its reads).
+    public var rcuNesting: UInt64 = 0
+    public var pad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
     public init(depth: Int, seed: UInt64, perturbSeed: UInt64 = 0) {
         perturbRNG = Xoshiro256StarStar(seed: perturbSeed)
@@ -83,7 +87,7 @@ public struct ThreadState {
         rng = Xoshiro256StarStar(seed: seed)
         heartbeat = 0
         activity = 0
-        pad = (0, 0, 0, 0, 0, 0, 0, 0)
+        pad = (0, 0, 0, 0, 0, 0, 0)
     }
 
     @inline(__always)

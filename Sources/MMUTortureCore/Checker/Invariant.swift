@@ -14,6 +14,11 @@ public enum Invariant: String, CaseIterable, Codable, Sendable {
     case flushBeforeUnlock = "flush-before-unlock"
     case spteIntegrity = "spte-integrity"
     case rmapConsistency = "rmap-consistency"
+    // The TDP MMU's own (docs/invariants.md).
+    case ptAccounting = "pt-accounting"
+    case frozenOwnership = "frozen-ownership"
+    case rootLifetime = "root-lifetime"
+    case lockMode = "lock-mode"
 
     /// One line: the property.
     public var summary: String {
@@ -29,6 +34,10 @@ public enum Invariant: String, CaseIterable, Codable, Sendable {
         case .flushBeforeUnlock: return "an mmu-lock section that took W away flushes remote TLBs before it releases the lock"
         case .spteIntegrity: return "every spte is a valid combination: W needs HOST_WRITABLE (and MMU_WRITABLE), HOST_WRITABLE needs a writable host page, NX and the pfn are never changed locklessly, ids within the layout"
         case .rmapConsistency: return "every present leaf of a live shadow page is in its gfn's rmap, and every rmap entry is a present leaf of that gfn"
+        case .ptAccounting: return "every page table is reachable from a root, waiting for its grace period, or freed, exactly once"
+        case .frozenOwnership: return "only the thread that froze a spte writes it again; nobody installs over FROZEN"
+        case .rootLifetime: return "a valid root holds a reference; a zapped invalid root holds no present spte; no fault installs into an invalid root"
+        case .lockMode: return "paths that require the mmu-lock for write never run under the read lock"
         }
     }
 }

@@ -17,7 +17,8 @@ extension VM {
     /// Audit of one present leaf of `gfn`. Caller holds the mmu-lock.
     func auditLeafIntegrity<P: Platform>(_ p: P, spte: UInt64, gfn: Int, checker: ViolationSink) -> Bool {
         let s = SPTE(raw: spte)
-        if !s.isValid(layout: layout) || (spteRules.writableNeedsMMUWritable && s.isWritable && !s.isMMUWritable) {
+        if !s.isValid(layout: layout) || (spteRules.writableNeedsMMUWritable && s.isWritable && !s.isMMUWritable)
+            || (spteRules.mmuWritableNeedsHostWritable && s.isMMUWritable && !s.isHostWritable) {
             checker.report(p, .invalidSPTE, vcpu: nil, gfn: gfn, spteA: spte)
             return false
         }

@@ -28,6 +28,15 @@ public enum EventKind: UInt32, CaseIterable, Sendable {
     case harvest             // dirty-log harvest (a = pages logged)
     case dirtyLogWP          // dirty-log write-protect cleared W (a = old, b = new)
     case violation           // the checker fired here
+    case tdpInstall          // tdp-mmu: a fault's cmpxchg installed a spte (a = old, b = new)
+    case tdpFrozen           // tdp-mmu: a spte was frozen (a = old)
+    case tdpUnfrozen         // tdp-mmu: the freezer wrote the spte back (a = value found)
+    case tdpZapLeaf          // tdp-mmu: a leaf was zapped or write-protected (a = old, b = new)
+    case tdpYield            // tdp-mmu: an iterator yielded (a = 1 if a flush was pending)
+    case tdpRootInvalidated  // tdp-mmu: a root was invalidated (a = page)
+    case tdpRootPut          // tdp-mmu: a root reference was dropped (a = page, b = references left)
+    case tdpPTRemoved        // tdp-mmu: handle_removed_pt unlinked a page table (a = page)
+    case tdpRetry            // tdp-mmu: a fault returned RET_PF_RETRY (a = why: 1 stale root, 2 notifier, 3 frozen, 4 cmpxchg)
 
     public var name: String {
         switch self {
@@ -58,6 +67,15 @@ public enum EventKind: UInt32, CaseIterable, Sendable {
         case .harvest: return "dirty-log:harvest"
         case .dirtyLogWP: return "dirty-log:wp"
         case .violation: return "VIOLATION"
+        case .tdpInstall: return "tdp:install"
+        case .tdpFrozen: return "tdp:frozen"
+        case .tdpUnfrozen: return "tdp:unfrozen"
+        case .tdpZapLeaf: return "tdp:zap-leaf"
+        case .tdpYield: return "tdp:yield"
+        case .tdpRootInvalidated: return "tdp:root-invalidated"
+        case .tdpRootPut: return "tdp:root-put"
+        case .tdpPTRemoved: return "tdp:pt-removed"
+        case .tdpRetry: return "tdp:retry"
         }
     }
 
@@ -65,7 +83,7 @@ public enum EventKind: UInt32, CaseIterable, Sendable {
     var operandsAreSPTEs: Bool {
         switch self {
         case .accessFill, .fault, .fastSetID, .fastFlagSeen, .fastFixed, .fastRetry, .fastSpurious,
-             .fastToSlow, .slowInstall, .wpClear, .dirtyLogWP:
+             .fastToSlow, .slowInstall, .wpClear, .dirtyLogWP, .tdpInstall, .tdpFrozen, .tdpUnfrozen, .tdpZapLeaf:
             return true
         default:
             return false

@@ -27,6 +27,14 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case writeToStalePage            // a guest write landed on a host page that no longer backs its gfn
     case leafMissingFromRmap         // a present leaf of a live page is not in its gfn's rmap
     case rmapEntryNotLeaf            // an rmap entry is not a present leaf of that gfn
+    case pageTableLeaked             // a linked page table is reachable from no root
+    case pageTableFreedTwice         // a page table was unlinked or freed twice
+    case pageTableFreedWhileLinked   // a page table reachable from a root is removed or freed
+    case frozenSPTEOverwritten       // a FROZEN spte was written by a thread that did not freeze it
+    case validRootUnreferenced       // a valid root lost its last reference
+    case zappedRootPopulated         // an invalid root that was zapped still holds a present spte
+    case installIntoInvalidRoot      // a fault installed a spte into an invalid root
+    case writeLockNotHeld            // a write-lock-only path ran without the mmu-lock held for write
 
     /// The invariant this detail is a violation of.
     public var invariant: Invariant {
@@ -42,6 +50,10 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .noFlushBeforeUnlock: return .flushBeforeUnlock
         case .invalidSPTE, .hostWritableOnReadOnlyPage, .nxChanged: return .spteIntegrity
         case .leafMissingFromRmap, .rmapEntryNotLeaf: return .rmapConsistency
+        case .pageTableLeaked, .pageTableFreedTwice, .pageTableFreedWhileLinked: return .ptAccounting
+        case .frozenSPTEOverwritten: return .frozenOwnership
+        case .validRootUnreferenced, .zappedRootPopulated, .installIntoInvalidRoot: return .rootLifetime
+        case .writeLockNotHeld: return .lockMode
         }
     }
 
@@ -68,6 +80,14 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .writeToStalePage: return "a guest write landed on a host page that no longer backs its gfn"
         case .leafMissingFromRmap: return "a present leaf spte of a live shadow page is not in its gfn's rmap"
         case .rmapEntryNotLeaf: return "an rmap entry is not a present leaf spte of that gfn"
+        case .pageTableLeaked: return "a page table still accounted as linked is reachable from no root (leaked)"
+        case .pageTableFreedTwice: return "a page table was unlinked (handle_removed_pt) or freed twice"
+        case .pageTableFreedWhileLinked: return "a page table reachable from a root was removed or freed"
+        case .frozenSPTEOverwritten: return "a FROZEN spte was written by a thread other than the one that froze it (or was not frozen when its freezer wrote it back)"
+        case .validRootUnreferenced: return "a valid root dropped its last reference (only invalid roots may go)"
+        case .zappedRootPopulated: return "an invalid root whose zap completed still holds a present spte"
+        case .installIntoInvalidRoot: return "a page fault installed a spte into an invalid root"
+        case .writeLockNotHeld: return "a path that requires the mmu-lock for write (lockdep_assert_held_write) ran without it"
         }
     }
 }

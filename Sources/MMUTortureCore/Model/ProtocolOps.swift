@@ -42,6 +42,33 @@ public struct ProtocolOps: Sendable {
     public var flushRequestDropsTLB = true
     /// a dirty-log harvest copies the pages only after its flush.
     public var harvestCopiesAfterFlush = true
+    // The TDP MMU's (docs/mutants.md, each the fix it undoes).
+    /// a read-lock zap freezes the spte before it flushes (`tdp_mmu_zap_spte_atomic`).
+    public var tdpZapFreezes = true
+    /// an iterator that yields flushes what is pending first (`tdp_mmu_iter_cond_resched`).
+    public var tdpYieldFlushes = true
+    /// notifier unmap's caller honours "flush needed".
+    public var tdpUnmapFlushes = true
+    /// an iterator restarted after a yield does not advance.
+    public var tdpRestartDoesNotAdvance = true
+    /// a fault on an invalid root retries (`is_page_fault_stale`).
+    public var tdpFaultChecksRoot = true
+    /// notifier unmap walks invalid roots too.
+    public var tdpUnmapReachesInvalidRoots = true
+    /// write-protect clears MMU-writable sptes whose W is clear, and flushes.
+    public var tdpWriteProtectMMUWritable = true
+    /// zapping a root also zaps its top-level sptes (the second pass).
+    public var tdpZapRootTopLevel = true
+    /// write-lock updates of sptes with volatile bits are atomic exchanges.
+    public var tdpAtomicVolatileUpdate = true
+    /// enabling dirty logging flushes after write-protecting the slot.
+    public var tdpDirtyEnableFlushes = true
+    /// a read-only spte (no HOST_WRITABLE) is never MMU-writable.
+    public var tdpReadOnlyDropsMMUWritable = true
+    /// write-protect for write tracking runs under the write lock.
+    public var tdpWriteProtectTakesWriteLock = true
+    /// valid roots hold the MMU's reference until they are invalidated.
+    public var tdpMMUHoldsRootReference = true
     /// Not a mutant: `bench` switches the fast path off to measure the locked
     /// path (every write fault takes the mmu-lock).
     public var fastPathEnabled = true
@@ -140,89 +167,13 @@ extension MMUWeights {
 
 /// The table of variants: the correct protocols are `ops(protocol, .none)`.
 public enum ProtocolVariants {
-    public static let mutants: [MutantInfo] = [
-        MutantInfo(name: .sharedID, summary: "every vCPU uses the same identification (seed 004's three-vCPU race)",
-                   expectedInvariants: [.wpSafety], protocols: [.vcpuID], source: "seed 004",
-                   exposure: .fastPathWindow,
-                   apply: { $0.uniqueIdentification = false }),
-        MutantInfo(name: .noFastpathMB, summary: "no barrier between setting the identification and reading the rmap flag",
-                   expectedInvariants: [.wpSafety], protocols: [.vcpuID], source: "seed 004",
-                   exposure: .barrierRace,
-                   apply: { $0.fastPathBarrier = false }),
-        MutantInfo(name: .noWPMB, summary: "no barrier between setting the rmap flag and scanning the sptes",
-                   expectedInvariants: [.wpSafety], protocols: [.vcpuID], source: "seed 004",
-                   exposure: .barrierRace,
-                   apply: { $0.writeProtectBarrier = false }),
-        MutantInfo(name: .wpIgnoresID, summary: "write-protect clears only W sptes, leaving identified ones alone",
-                   expectedInvariants: [.wpSafety], protocols: [.vcpuID], source: "seed 004",
-                   exposure: .fastPathWindow,
-                   apply: { $0.writeProtectClearsID = false }),
-        MutantInfo(name: .skipTLBFlush, summary: "write-protect does not flush remote TLBs",
-                   expectedInvariants: [.flushBeforeUnlock, .wpSafety, .tlbCoherence], protocols: [.vcpuID], source: "seed 003",
-                   exposure: .writeProtectRace,
-                   apply: { $0.writeProtectFlushes = false }),
-        MutantInfo(name: .freeWithoutGrace, summary: "zapped shadow pages are freed without waiting for a grace period",
-                   expectedInvariants: [.rcuLifetime], protocols: [.vcpuID], source: "seed 000, seed 004",
-                   exposure: MutantExposure(hotFrames: 16, mmu: .only(dirtyLog: 2, zapAll: 4, audit: 1)),
-                   apply: { $0.freeAfterGracePeriod = false }),
-        MutantInfo(name: .noNotifierRetry, summary: "the slow path installs the spte without the notifier retry check",
-                   expectedInvariants: [.hostPage], protocols: [.vcpuID], source: "seed 001",
-                   exposure: MutantExposure(hotFrames: 16, mmu: .only(invalidateRange: 4, invalidatePage: 2, audit: 1)),
-                   apply: { $0.notifierRetryCheck = false }),
-        MutantInfo(name: .nonatomicSPTEUpdate,
-                   summary: "mmu-lock paths read then plainly store a spte whenever the pre-fix spte_has_volatile_bits said it was not volatile (A set and (W clear or D set))",
-                   expectedInvariants: [.dirtyBit, .dirtyLog], protocols: [.mmuWritable], source: "seed 003",
-                   exposure: MutantExposure(hotFrames: 8, writeRatio: 0.7, mmu: .only(dirtyLog: 8, invalidateRange: 2, invalidatePage: 2, audit: 1)),
-                   apply: { $0.atomicSPTEUpdate = false }),
-        MutantInfo(name: .ignoreQuadrant, summary: "the direct-page gfn computation ignores the quadrant",
-                   expectedInvariants: [.gfnConsistency, .dirtyLog], protocols: [.vcpuID], source: "seed 002",
-                   exposure: MutantExposure(paging: .shadow32, hotFrames: 1024, mmu: .only(dirtyLog: 1, audit: 4)),
-                   apply: { $0.quadrantAwareGFN = false }),
-        MutantInfo(name: .obsoleteInHash, summary: "zapped obsolete pages stay on the hash and lookups may return them",
-                   expectedInvariants: [.obsolete], protocols: [.vcpuID], source: "seed 000",
-                   exposure: MutantExposure(hotFrames: 16, mmu: .only(zapAll: 4, audit: 1)),
-                   apply: { $0.obsoleteLeavesHash = false }),
-        MutantInfo(name: .mmuWritableKeep, summary: "write-protect of a shadowed gfn keeps MMU_WRITABLE",
-                   expectedInvariants: [.wpSafety], protocols: [.mmuWritable], source: "Linux 3.6 (seed 003's thread)",
-                   exposure: .writeProtectRace,
-                   apply: { $0.writeProtectClearsMMUWritable = false }),
-        MutantInfo(name: .flushAfterUnlock, summary: "write-protect flushes remote TLBs only after it released the mmu-lock",
-                   expectedInvariants: [.flushBeforeUnlock], protocols: [.vcpuID, .mmuWritable],
-                   source: "mmu_spte_update's comment; spte.h (MMU-writable cleared under the lock, flushed before unlock)",
-                   exposure: .writeProtectRace,
-                   apply: { $0.flushAfterUnlock = true }),
-        MutantInfo(name: .slowIgnoresHostWritable, summary: "the slow path sets HOST_WRITABLE without looking at the host page (maps a KSM/COW page writable)",
-                   expectedInvariants: [.spteIntegrity, .hostPage], protocols: [.vcpuID, .mmuWritable],
-                   source: "seed 001 (KSM pages); check_spte_writable_invariants",
-                   exposure: MutantExposure(hotFrames: 16, writeRatio: 0.3, mmu: .only(invalidatePage: 4, audit: 2)),
-                   apply: { $0.slowPathChecksHostWritable = false }),
-        MutantInfo(name: .idClobbersNX, summary: "softmmu layout: the identification is stored as a whole top byte, clobbering NX (bit 63)",
-                   expectedInvariants: [.spteIntegrity], protocols: [.vcpuID],
-                   source: "seed 004 (127 ids on softmmu: bit 63 is NX)",
-                   exposure: MutantExposure(hotFrames: 16, mmu: .only(writeProtect: 2, unprotect: 2, dirtyLog: 2, audit: 2),
-                                            layout: .softmmu),
-                   apply: { $0.identificationWidthFollowsLayout = false }),
-        MutantInfo(name: .zapKeepsRmap, summary: "zap-obsolete clears leaf sptes without removing them from their rmaps (mmu_spte_clear_no_track for drop_spte)",
-                   expectedInvariants: [.rmapConsistency], protocols: [.vcpuID, .mmuWritable],
-                   source: "seed 000; mmu_audit.c inspect_spte_has_rmap",
-                   exposure: MutantExposure(hotFrames: 16, mmu: .only(zapAll: 4, audit: 2)),
-                   apply: { $0.zapRemovesRmap = false }),
-        MutantInfo(name: .reloadKeepsRoot, summary: "a vCPU handles the MMU reload request by flushing its TLB but keeps its (obsolete) root",
-                   expectedInvariants: [.obsolete], protocols: [.vcpuID, .mmuWritable],
-                   source: "seed 000 (kvm_reload_remote_mmus, kvm_mmu_unload)",
-                   exposure: MutantExposure(hotFrames: 16, mmu: .only(zapAll: 4, audit: 1)),
-                   apply: { $0.reloadDropsRoot = false }),
-        MutantInfo(name: .harvestCopyBeforeFlush, summary: "the dirty-log harvest copies the pages before its TLB flush",
-                   expectedInvariants: [.dirtyLog], protocols: [.vcpuID, .mmuWritable],
-                   source: "kvm_vm_ioctl_get_dirty_log (flush before the bitmap is returned)",
-                   exposure: MutantExposure(hotFrames: 4, writeRatio: 0.8, mmu: .only(dirtyLog: 4), segmentOperations: 200_000),
-                   apply: { $0.harvestCopiesAfterFlush = false }),
-        MutantInfo(name: .ackWithoutFlush, summary: "a vCPU acknowledges a TLB-flush request without dropping its TLB entries",
-                   expectedInvariants: [.tlbCoherence], protocols: [.vcpuID, .mmuWritable],
-                   source: "kvm_make_all_cpus_request / KVM_REQ_TLB_FLUSH (kvm_vcpu_flush_tlb)",
-                   exposure: MutantExposure(hotFrames: 4, writeRatio: 0.8, mmu: .only(dirtyLog: 4)),
-                   apply: { $0.flushRequestDropsTLB = false }),
-    ]
+    /// Every mutant, each declared once, by the type of the first protocol
+    /// it applies to (`Protocols/`); `MutantInfo.protocols` is the only
+    /// record of where a mutant applies.
+    /// In `MutantName`'s order.
+    public static let mutants: [MutantInfo] = ModelledProtocols.all.flatMap { $0.mutants }.sorted {
+        MutantName.allCases.firstIndex(of: $0.name)! < MutantName.allCases.firstIndex(of: $1.name)!
+    }
 
     public static func info(_ name: MutantName) -> MutantInfo? { mutants.first { $0.name == name } }
 

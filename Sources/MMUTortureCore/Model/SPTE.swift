@@ -48,6 +48,11 @@ public struct SPTE: Equatable, Hashable, CustomStringConvertible, Sendable {
 
     /// The zapped (not present) entry.
     public static let zero = SPTE(raw: 0)
+    /// tdp-mmu: `FROZEN_SPTE` (`SHADOW_NONPRESENT_VALUE | 0x5a0`): not
+    /// present; a thread that reads it retries and never writes over it.
+    public static let frozen: UInt64 = 0x5a0
+    /// `is_frozen_spte`.
+    @inline(__always) public static func isFrozen(_ raw: UInt64) -> Bool { raw == frozen }
 
     /// A leaf mapping `pfn`.
     @inline(__always)
@@ -158,13 +163,23 @@ extension SPTE {
 }
 
 /// What a protocol allows in a spte beyond the common table
-/// (spte-integrity): decided by the protocol's name, never by a variant.
+/// (spte-integrity): supplied by the protocol's type, never by a variant.
 public struct SPTERules: Sendable {
-    /// W only together with MMU_WRITABLE (the merged protocol: W is set
-    /// locklessly only on MMU-writable sptes, and write-protect clears both).
+    /// W only together with MMU_WRITABLE (the merged protocol and the TDP
+    /// MMU: W is set locklessly only on MMU-writable sptes, and write-protect
+    /// clears both).
     public var writableNeedsMMUWritable: Bool
+    /// MMU_WRITABLE only together with HOST_WRITABLE (the TDP MMU's spte.h
+    /// table: 111, 110, 100, 000).
+    public var mmuWritableNeedsHostWritable: Bool
 
+    public init(writableNeedsMMUWritable: Bool, mmuWritableNeedsHostWritable: Bool = false) {
+        self.writableNeedsMMUWritable = writableNeedsMMUWritable
+        self.mmuWritableNeedsHostWritable = mmuWritableNeedsHostWritable
+    }
+
+    /// The rules of the protocol named `protocolName`.
     public init(_ protocolName: ProtocolName) {
-        writableNeedsMMUWritable = protocolName == .mmuWritable
+        self = ModelledProtocols.type(for: protocolName).spteRules
     }
 }

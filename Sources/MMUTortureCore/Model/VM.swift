@@ -131,6 +131,10 @@ public struct VM {
     }
 
     public let mmuLock: MMULock
+    /// The TDP MMU's roots, caches and records (unused by the other protocols).
+    public let tdp: TDPState
+    /// Whether this VM runs the TDP MMU (`protocol: tdp-mmu`).
+    @inline(__always) public var isTDP: Bool { ops.protocolName == .tdpMMU }
 
     // MARK: addressing helpers
 
@@ -196,7 +200,8 @@ public final class VMStorage {
                 globals: words(VM.Global.words),
                 vcpuShared: words(config.vcpus * VM.VCPUWord.stride),
                 protection: words(frames),
-                mmuLock: MMULock.allocate())
+                mmuLock: MMULock.allocate(),
+                tdp: TDPState.allocate(pages: pageCount, vcpus: config.vcpus))
         vm.initialiseFreeLists()
         vm.initialiseHostMemory()
     }
@@ -209,6 +214,7 @@ public final class VMStorage {
             p.deallocate()
         }
         vm.mmuLock.deallocate()
+        vm.tdp.deallocate()
     }
 }
 
@@ -222,6 +228,10 @@ extension VM {
         global(Global.freeHead).pointee = 1
         global(Global.freeCount).pointee = UInt64(pageCount)
         global(Global.mmuValidGen).pointee = 1
+        if isTDP {
+            // TDP page tables are on no hash.
+            for page in 0..<pageCount { header(page, SPHeader.gfnsSlot).pointee = 0 }
+        }
     }
 
     /// Host memory: gfn i is backed by pfn i, host-writable, refcount 1 (the

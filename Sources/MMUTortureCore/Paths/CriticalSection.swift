@@ -21,6 +21,12 @@ extension VM {
     @inline(never)
     func auditEverything<P: Platform>(_ p: P, checker: ViolationSink) {
         let a = AuditPlatform(p)
+        if isTDP {
+            // Right after a write section no reader is inside one; a page
+            // being freed or a root being put (pages lock held) is half way.
+            tdpAuditLocked(a, accounting: a.load(tdp.pagesLock.owner) == 0, checker: checker)
+            return
+        }
         auditLocked(a, gfns: 0..<frames, pages: 0..<0, checker: checker)
         var cursor = global(Global.activeHead).pointee
         while cursor != 0 {

@@ -7,6 +7,7 @@ extension VM {
     /// destination. Returns the number of pages copied.
     @discardableResult
     public func harvestDirtyLog<P: Platform>(_ p: P, checker: ViolationSink) -> Int {
+        if isTDP { return tdpHarvestDirtyLog(p, checker: checker) }
         p.lock(mmuLock)
         p.count(.harvests)
         var logged: [Int] = []

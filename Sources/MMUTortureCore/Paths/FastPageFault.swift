@@ -126,7 +126,10 @@ extension VM {
     func fastPathMMUWritableAttempt<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, sp: UnsafeMutablePointer<UInt64>,
                                                  page: Int, index: Int, gfn: Int, checker: ViolationSink) -> FastPathOutcome? {
         let spte = p.load(sp)
-        if let o = fastPathPrecheck(p, spte: spte, gfn: gfn, modifiable: SPTE(raw: spte).isLocklesslyModifiable) { return o }
+        // The TDP MMU's `is_mmu_writable_spte` alone: MMU_WRITABLE implies
+        // HOST_WRITABLE there (spte-integrity checks that it does).
+        let modifiable = isTDP ? spte & SPTE.mmuWritableMask != 0 : SPTE(raw: spte).isLocklesslyModifiable
+        if let o = fastPathPrecheck(p, spte: spte, gfn: gfn, modifiable: modifiable) { return o }
         return fastPathFinalCmpxchg(p, sp: sp, expected: spte, fixed: spte | SPTE.writableMask,
                                     page: page, index: index, gfn: gfn)
     }

@@ -60,6 +60,8 @@ extension VM {
     /// `kvm_mmu_reload`: drop the root (and the TLB with it); the next fault's
     /// slow path finds or builds a root of the current generation.
     func dropRoot<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, gfn: Int) {
+        // tdp-mmu: the vCPU's reference (`kvm_tdp_mmu_put_root`).
+        if isTDP && v.pointee.root != 0 { tdpPutRoot(p, v.pointee.root - 1, checker: nil) }
         v.pointee.reloadGen = validGen(p)
         v.pointee.root = 0
         v.pointee.flushTLB()

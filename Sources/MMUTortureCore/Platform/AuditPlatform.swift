@@ -29,6 +29,8 @@ struct AuditPlatform<Base: Platform>: Platform {
     @inline(__always) func quiescentState() { base.quiescentState() }
     @inline(__always) func lock(_ lock: MMULock) { base.lock(lock) }
     @inline(__always) func unlock(_ lock: MMULock) { base.unlock(lock) }
+    @inline(__always) func lockShared(_ lock: MMULock) { base.lockShared(lock) }
+    @inline(__always) func unlockShared(_ lock: MMULock) { base.unlockShared(lock) }
     @inline(__always) func relax() { base.relax() }
     @inline(__always) func perturb(_ point: PerturbPoint) { base.perturb(point) }
     @inline(__always) func timestamp() -> UInt64 { base.timestamp() }

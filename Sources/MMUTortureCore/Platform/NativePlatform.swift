@@ -57,8 +57,14 @@ public struct NativePlatform<R: RCUFlavor>: Platform {
     @inline(__always) public func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64 { mmut_fetch_add(p, delta) }
     @inline(__always) public func fullBarrier() { mmut_smp_mb() }
 
-    @inline(__always) public func rcuReadLock() { R.readLock() }
-    @inline(__always) public func rcuReadUnlock() { R.readUnlock() }
+    @inline(__always) public func rcuReadLock() {
+        if R.name == .qsbr { state.pointee.rcuNesting &+= 1 }
+        R.readLock()
+    }
+    @inline(__always) public func rcuReadUnlock() {
+        R.readUnlock()
+        if R.name == .qsbr { state.pointee.rcuNesting &-= 1 }
+    }
     public func synchronizeRCU() { R.synchronize() }
     @inline(__always) public func quiescentState() { R.quiescentState() }
 
@@ -66,20 +72,46 @@ public struct NativePlatform<R: RCUFlavor>: Platform {
     public func lock(_ lock: MMULock) {
         // QSBR: a thread blocked on the lock must not hold up grace periods.
         if R.name == .qsbr {
-            if pthread_mutex_trylock(lock.mutex) != 0 {
+            if pthread_rwlock_trywrlock(lock.rwlock) != 0 {
+                if state.pointee.rcuNesting != 0 {
+                    // Inside a read-side section (tdp-mmu's pages lock):
+                    // spin online, the holder never waits for a grace period.
+                    while pthread_rwlock_trywrlock(lock.rwlock) != 0 { mmut_cpu_relax() }
+                } else {
+                    R.threadOffline()
+                    pthread_rwlock_wrlock(lock.rwlock)
+                    R.threadOnline()
+                }
+            }
+        } else {
+            pthread_rwlock_wrlock(lock.rwlock)
+        }
+        mmut_store_relaxed(lock.owner, UInt64(threadIndex + 1))
+    }
+
+    @inline(__always)
+    public func lockShared(_ lock: MMULock) {
+        if R.name == .qsbr {
+            if pthread_rwlock_tryrdlock(lock.rwlock) != 0 {
                 R.threadOffline()
-                pthread_mutex_lock(lock.mutex)
+                pthread_rwlock_rdlock(lock.rwlock)
                 R.threadOnline()
             }
         } else {
-            pthread_mutex_lock(lock.mutex)
+            pthread_rwlock_rdlock(lock.rwlock)
         }
-        mmut_store_relaxed(lock.owner, UInt64(threadIndex + 1))
+        _ = mmut_fetch_add(lock.readers, 1)
+    }
+
+    @inline(__always)
+    public func unlockShared(_ lock: MMULock) {
+        _ = mmut_fetch_add(lock.readers, UInt64.max)
+        pthread_rwlock_unlock(lock.rwlock)
     }
     @inline(__always)
     public func unlock(_ lock: MMULock) {
         mmut_store_relaxed(lock.owner, 0)
-        pthread_mutex_unlock(lock.mutex)
+        pthread_rwlock_unlock(lock.rwlock)
     }
 
     @inline(__always) public func relax() { mmut_cpu_relax() }

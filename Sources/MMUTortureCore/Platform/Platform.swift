@@ -43,8 +43,13 @@ public protocol Platform {
     func quiescentState()
 
     // MARK: the mmu-lock
+    /// `write_lock` (the rmap-era protocols' `spin_lock`).
     func lock(_ lock: MMULock)
     func unlock(_ lock: MMULock)
+    /// `read_lock(&kvm->mmu_lock)` (tdp-mmu): shared with other readers,
+    /// excluded by a writer. Simulated readers run in parallel.
+    func lockShared(_ lock: MMULock)
+    func unlockShared(_ lock: MMULock)
 
     // MARK: scheduling
     /// The body of a spin-wait loop (`cpu_relax`; a scheduling point when simulated).

@@ -68,6 +68,10 @@ extension VM {
                 i &+= 1
             }
             exitGuest(p, v)
+            // tdp-mmu: now and then the vCPU unloads its root
+            // (`kvm_mmu_unload`: a reset, a mode switch) and later takes a
+            // valid one again; only the MMU's reference keeps a root alive.
+            if isTDP && v.pointee.root != 0 && p.state.pointee.rng.below(8) == 0 { dropRoot(p, v, gfn: -1) }
             p.quiescentState()
             p.state.pointee.heartbeat &+= 1
             done &+= UInt64(VM.guestBatch)
@@ -97,7 +101,9 @@ extension VM {
                 }
             }
         }
-        switch slowPageFault(p, v, addr: addr, gfn: gfn, write: write, checker: checker) {
+        let slow = isTDP ? tdpPageFault(p, v, addr: addr, gfn: gfn, write: write, checker: checker)
+                         : slowPageFault(p, v, addr: addr, gfn: gfn, write: write, checker: checker)
+        switch slow {
         case .emulated: return true
         case .installed, .refault, .outOfPages: return false
         }
@@ -134,20 +140,32 @@ extension VM {
                 }
                 let gfn = translate(p.state.pointee.rng.below(hot))
                 if p.load(protection + gfn) == Protection.none {
-                    writeProtect(p, gfn: gfn, checker: checker)
+                    if isTDP { tdpWriteProtectGFN(p, gfn: gfn, checker: checker) } else { writeProtect(p, gfn: gfn, checker: checker) }
                     protected.append(gfn)
                 }
             case .dirtyLog:
-                harvestDirtyLog(p, checker: checker)
+                if isTDP { tdpDirtyLogOperation(p, checker: checker) } else { harvestDirtyLog(p, checker: checker) }
             case .zapAll:
-                zapAllObsolete(p, checker: checker)
+                if isTDP {
+                    tdpZapAllFast(p, zapNow: p.state.pointee.rng.below(2) == 0, checker: checker)
+                } else {
+                    zapAllObsolete(p, checker: checker)
+                }
             case .invalidateRange:
                 let count = 1 + p.state.pointee.rng.below(8)
                 let first = translate(p.state.pointee.rng.below(hot))
-                invalidateRange(p, firstGFN: first, count: count, checker: checker)
+                if isTDP {
+                    tdpInvalidateRange(p, firstGFN: first, count: count, checker: checker)
+                } else {
+                    invalidateRange(p, firstGFN: first, count: count, checker: checker)
+                }
             case .invalidatePage:
                 let gfn = translate(p.state.pointee.rng.below(hot))
-                invalidatePage(p, gfn: gfn, sharedAfter: p.state.pointee.rng.below(4) == 0, checker: checker)
+                if isTDP {
+                    tdpInvalidateRange(p, firstGFN: gfn, count: 1, sharedAfter: p.state.pointee.rng.below(4) == 0, checker: checker)
+                } else {
+                    invalidatePage(p, gfn: gfn, sharedAfter: p.state.pointee.rng.below(4) == 0, checker: checker)
+                }
             case .unprotect:
                 if !protected.isEmpty {
                     let i = p.state.pointee.rng.below(protected.count)

@@ -217,6 +217,8 @@ struct HookedPlatform: Platform {
     @inline(__always) func quiescentState() { base.quiescentState() }
     func lock(_ lock: MMULock) { base.lock(lock); done() }
     func unlock(_ lock: MMULock) { base.unlock(lock); done() }
+    func lockShared(_ lock: MMULock) { base.lockShared(lock); done() }
+    func unlockShared(_ lock: MMULock) { base.unlockShared(lock); done() }
     /// A spin iteration.
     @inline(__always) func relax() {
         base.relax()

@@ -173,9 +173,9 @@ extension SimExecutor {
         guard running else { owner.pointee = UInt64(t + 1); return }
         pendingLock[t] = owner
         lockPending |= SimExecutor.bit(t)
-        if owner.pointee != 0 { runnable &= ~SimExecutor.bit(t) }
+        if owner.pointee != 0 || lock.readers.pointee != 0 { runnable &= ~SimExecutor.bit(t) }
         point(t)
-        precondition(owner.pointee == 0, "simulated thread \(t) was scheduled to take a held lock")
+        precondition(owner.pointee == 0 && lock.readers.pointee == 0, "simulated thread \(t) was scheduled to take a held lock")
         drain(t)
         owner.pointee = UInt64(t + 1)
         pendingLock[t] = nil
@@ -201,13 +201,57 @@ extension SimExecutor {
         drain(t)
         owner.pointee = 0
         locksHeld[t] &-= 1
+        refreshLockWaiters(lock)
+        note(.unlock, t, owner, UInt64(t + 1), 0)
+    }
+
+    /// Takes `lock` for read: blocked only while a writer holds it, so
+    /// readers run in parallel. A full barrier.
+    func lockShared(_ t: Int, _ lock: MMULock) {
+        let owner = lock.owner
+        guard running else { lock.readers.pointee &+= 1; return }
+        pendingLock[t] = owner
+        lockPending |= SimExecutor.bit(t)
+        sharedPending |= SimExecutor.bit(t)
+        if owner.pointee != 0 { runnable &= ~SimExecutor.bit(t) }
+        point(t)
+        precondition(owner.pointee == 0, "simulated thread \(t) was scheduled to read-lock a write-held lock")
+        drain(t)
+        let before = lock.readers.pointee
+        lock.readers.pointee = before &+ 1
+        pendingLock[t] = nil
+        lockPending &= ~SimExecutor.bit(t)
+        sharedPending &= ~SimExecutor.bit(t)
+        locksHeld[t] &+= 1
+        refreshLockWaiters(lock)
+        note(.lock, t, lock.readers, before, before &+ 1)
+    }
+
+    /// Releases a read hold of `lock`. A full barrier.
+    func unlockShared(_ t: Int, _ lock: MMULock) {
+        point(t)
+        guard running else { lock.readers.pointee &-= 1; return }
+        precondition(lock.readers.pointee > 0, "simulated thread \(t) released a read lock nobody holds")
+        drain(t)
+        let before = lock.readers.pointee
+        lock.readers.pointee = before &- 1
+        locksHeld[t] &-= 1
+        refreshLockWaiters(lock)
+        note(.unlock, t, lock.readers, before, before &- 1)
+    }
+
+    /// Every thread about to take `lock` is runnable exactly when it could
+    /// take it now: a reader when no writer holds it, a writer when nobody does.
+    func refreshLockWaiters(_ lock: MMULock) {
+        let owner = lock.owner
         var w = lockPending
         while w != 0 {
             let s = w.trailingZeroBitCount
             w &= w &- 1
-            if pendingLock[s] == owner { runnable |= SimExecutor.bit(s) }
+            guard pendingLock[s] == owner else { continue }
+            let free = owner.pointee == 0 && (sharedPending & SimExecutor.bit(s) != 0 || lock.readers.pointee == 0)
+            if free { runnable |= SimExecutor.bit(s) } else { runnable &= ~SimExecutor.bit(s) }
         }
-        note(.unlock, t, owner, UInt64(t + 1), 0)
     }
 
     // MARK: scheduling

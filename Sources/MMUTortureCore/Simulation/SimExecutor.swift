@@ -125,6 +125,8 @@ public final class SimExecutor {
     var graceWaiters: UInt64 = 0
     /// Threads about to take a lock (pendingLock != nil).
     var lockPending: UInt64 = 0
+    /// Of those, the ones that want the lock for read.
+    var sharedPending: UInt64 = 0
 
     // MARK: the execution in progress
     var running = false
@@ -328,6 +330,7 @@ public final class SimExecutor {
         flushable = 0
         graceWaiters = 0
         lockPending = 0
+        sharedPending = 0
         current = -1
         step = 0
         switches = 0

@@ -16,7 +16,9 @@
 ///   read-side section when it began has left it; `quiescentState` does
 ///   nothing (no QSBR semantics are modelled).
 /// - The mmu-lock: a thread is not runnable while the lock it wants is held
-///   (`MMULock.owner` = owner thread + 1); lock and unlock are full barriers.
+///   (`MMULock.owner` = writer + 1, `MMULock.readers` = read holders; a
+///   writer waits for both, a reader only for the writer, so readers run in
+///   parallel); lock and unlock are full barriers.
 /// - `timestamp()` is the global step counter, so trace events are ordered
 ///   exactly as they happened.
 ///
@@ -106,6 +108,8 @@ public struct SimPlatform: Platform {
     // MARK: the mmu-lock
     public func lock(_ lock: MMULock) { executor.lock(threadIndex, lock) }
     public func unlock(_ lock: MMULock) { executor.unlock(threadIndex, lock) }
+    public func lockShared(_ lock: MMULock) { executor.lockShared(threadIndex, lock) }
+    public func unlockShared(_ lock: MMULock) { executor.unlockShared(threadIndex, lock) }
 
     // MARK: scheduling
     /// A spin-wait iteration: a scheduling point at which this thread lets

@@ -359,6 +359,7 @@ struct TimelineBuilder {
     static let storyEvents: Set<EventKind> = [
         .fastSetID, .fastFlagSeen, .fastFixed, .fastRetry, .fastSpurious, .fastToSlow, .slowInstall, .slowEmulate,
         .wpFlagSet, .wpClear, .wpDone, .unprotect, .dirtyLogWP, .guestWrite, .violation, .fault,
+        .tdpInstall, .tdpFrozen, .tdpUnfrozen, .tdpZapLeaf, .tdpYield, .tdpRootInvalidated, .tdpPTRemoved, .tdpRetry,
     ]
 
     mutating func build(_ e: SimExecution, events: [TraceEvent], violationSteps: [UInt64], violationGFNs: [Int?],

@@ -6,6 +6,10 @@ public enum ProtocolName: String, CaseIterable, Codable, Sendable {
     case vcpuID = "vcpu-id"
     /// The protocol merged in Linux 3.6: HOST_WRITABLE | MMU_WRITABLE, one cmpxchg.
     case mmuWritable = "mmu-writable"
+    /// The TDP MMU of Linux 5.10 and later (docs/protocols.md, "The TDP
+    /// MMU"): a reader-writer mmu-lock, cmpxchg'd sptes, FROZEN sptes,
+    /// RCU-freed page tables, refcounted roots. 4 KiB leaves only.
+    case tdpMMU = "tdp-mmu"
 }
 
 /// How the threads are run.
@@ -71,4 +75,18 @@ public enum MutantName: String, CaseIterable, Codable, Sendable {
     case reloadKeepsRoot = "reload-keeps-root"
     case harvestCopyBeforeFlush = "harvest-copy-before-flush"
     case ackWithoutFlush = "ack-without-flush"
+    // The TDP MMU's history (docs/mutants.md), each named after its fix.
+    case tdpZapNoFreeze = "tdp-zap-no-freeze"
+    case tdpYieldDropsFlush = "tdp-yield-drops-flush"
+    case tdpIgnoreFlushReturn = "tdp-ignore-flush-return"
+    case tdpAdvanceAfterYield = "tdp-advance-after-yield"
+    case tdpFaultIntoInvalidRoot = "tdp-fault-into-invalid-root"
+    case tdpUnmapSkipsInvalidRoots = "tdp-unmap-skips-invalid-roots"
+    case tdpWrprotSkipsMMUWritable = "tdp-wrprot-skips-mmu-writable"
+    case tdpZapAllSkipsTop = "tdp-zap-all-skips-top"
+    case tdpWriteOnceVolatile = "tdp-write-once-volatile"
+    case tdpDirtyEnableNoFlush = "tdp-dirty-enable-no-flush"
+    case tdpReadonlyKeepsMMUWritable = "tdp-readonly-keeps-mmu-writable"
+    case tdpWrongLockMode = "tdp-wrong-lock-mode"
+    case tdpRootsDieWithVCPU = "tdp-roots-die-with-vcpu"
 }

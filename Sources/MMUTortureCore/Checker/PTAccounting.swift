@@ -1,0 +1,113 @@
+/// pt-accounting (docs/invariants.md; `tdp_account_mmu_page`,
+/// `handle_removed_pt`, `tdp_mmu_free_sp_rcu_callback`): every page table is
+/// reachable from a root in the list, or removed and waiting for its grace
+/// period, or free, and it goes through removal and freeing exactly once.
+/// `TDPState.ptState` is the checker's record, written as the paths link,
+/// remove and free pages; the transitions are checked where they happen
+/// (`tdpQueueFreeLocked`, `tdpFreePage`) and reachability by this audit.
+///
+/// The TDP MMU's audit also decides host-page, spte-integrity, wp-safety and
+/// root-lifetime on every leaf and root it walks (it has no rmaps: every
+/// spte is reached from a root).
+extension VM {
+    /// The whole audit, under the mmu-lock held for write and the pages lock.
+    public func tdpAudit<P: Platform>(_ p: P, checker: ViolationSink) {
+        p.lock(mmuLock)
+        p.lock(tdp.pagesLock)
+        p.count(.audits)
+        tdpAuditLocked(p, accounting: true, checker: checker)
+        p.unlock(tdp.pagesLock)
+        p.unlock(mmuLock)
+    }
+
+    /// The audit body. Caller holds the mmu-lock for write; `accounting`
+    /// only when nobody holds the pages lock (a root being put, a page
+    /// being freed is half way).
+    func tdpAuditLocked<P: Platform>(_ p: P, accounting: Bool, checker: ViolationSink) {
+        var reachable = [Bool](repeating: false, count: pageCount)
+        var stack: [(page: Int, level: Int, valid: Bool)] = []
+        for slot in 0..<TDPState.maxRoots {
+            let r = p.load(tdp.roots + slot)
+            if r == 0 { continue }
+            let root = Int(r - 1)
+            guard tdpAuditRoot(p, root: root, checker: checker) else { return }
+            let valid = p.load(tdp.rootFlags + root) & TDPState.RootFlag.invalid == 0
+            reachable[root] = true
+            stack.append((root, 4, valid))
+        }
+        while let (page, level, valid) = stack.popLast() {
+            let base = Int(p.load(header(page, SPHeader.gfn)))
+            for i in 0..<tdpEntries(level: level, base: base) {
+                let spte = p.load(sptep(page: page, index: i))
+                guard spte & SPTE.presentMask != 0 else { continue }
+                if level > 1 {
+                    let child = SPTE(raw: spte).childIndex
+                    guard child < pageCount else { continue }
+                    if !reachable[child] {
+                        reachable[child] = true
+                        stack.append((child, level - 1, valid))
+                    }
+                    continue
+                }
+                let gfn = base + i
+                guard auditLeafHostPage(p, spte: spte, gfn: gfn, checker: checker),
+                      auditLeafIntegrity(p, spte: spte, gfn: gfn, checker: checker) else { return }
+                if valid && spte & SPTE.writableMask != 0 && p.load(protection + gfn) == Protection.protected {
+                    checker.report(p, .writableInAudit, vcpu: nil, gfn: gfn, spteA: spte)
+                    return
+                }
+            }
+        }
+        guard accounting else { return }
+        for page in 0..<pageCount {
+            if p.load(tdp.rootFlags + page) & TDPState.RootFlag.diedValid != 0 {
+                checker.report(p, .validRootUnreferenced, vcpu: nil, gfn: nil, spteA: UInt64(page))
+                return
+            }
+            let state = p.load(tdp.ptState + page)
+            if state == TDPState.PTState.linked && !reachable[page] {
+                checker.report(p, .pageTableLeaked, vcpu: nil, gfn: Int(p.load(header(page, SPHeader.gfn))),
+                               spteA: UInt64(page))
+                return
+            }
+            if reachable[page] && state != TDPState.PTState.linked {
+                checker.report(p, .pageTableFreedWhileLinked, vcpu: nil, gfn: nil, spteA: UInt64(page), spteB: state)
+                return
+            }
+        }
+    }
+
+    /// wp-safety under the mmu-lock: no valid root's spte of the protected
+    /// `gfn` is W (invalid roots are used by no vCPU: each dropped its root
+    /// before it entered the guest again).
+    func tdpAuditWriteProtected<P: Platform>(_ p: P, gfn: Int, checker: ViolationSink, detail: ViolationDetail) {
+        for slot in 0..<TDPState.maxRoots {
+            let r = p.load(tdp.roots + slot)
+            if r == 0 || p.load(tdp.rootFlags + Int(r - 1)) & TDPState.RootFlag.invalid != 0 { continue }
+            if let sp = tdpWalk(p, root: Int(r - 1), gfn: gfn, level: 1) {
+                let spte = p.load(sp)
+                if spte & SPTE.presentMask != 0 && spte & SPTE.writableMask != 0 {
+                    checker.report(p, detail, vcpu: nil, gfn: gfn, spteA: spte)
+                    return
+                }
+            }
+        }
+    }
+
+    /// dirty-bit for the TDP MMU: after a spte of `gfn` that mapped `pfn`
+    /// went, a page the guest wrote is dirty, or another root still maps it
+    /// with D. Caller is in a read-side section.
+    func tdpCheckDirtyBitKept<P: Platform>(_ p: P, gfn: Int, pfn: Int, checker: ViolationSink) {
+        guard checks, p.load(pfnWritten + pfn) != 0, p.load(pfnDirty + pfn) == 0 else { return }
+        for slot in 0..<TDPState.maxRoots {
+            let r = p.load(tdp.roots + slot)
+            if r == 0 { continue }
+            if let sp = tdpWalk(p, root: Int(r - 1), gfn: gfn, level: 1) {
+                let spte = p.load(sp)
+                if spte & (SPTE.presentMask | SPTE.leafMask | SPTE.dirtyMask) == (SPTE.presentMask | SPTE.leafMask | SPTE.dirtyMask)
+                    && SPTE(raw: spte).pfn == UInt64(pfn) { return }
+            }
+        }
+        checker.report(p, .dirtyBitLost, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
+    }
+}

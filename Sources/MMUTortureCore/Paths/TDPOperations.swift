@@ -1,0 +1,330 @@
+/// What the TDP MMU's mmu threads do (docs/protocols.md, "The TDP MMU"):
+/// notifier unmap (write lock), write-protect for write tracking (write
+/// lock), dirty logging (enabling under the read lock, reaping under the
+/// write lock, disabling collapses page tables under the read lock), and
+/// zap-all-fast (roots invalidated under the write lock, zapped under the
+/// read lock). Every walk is inside an RCU read-side section and yields.
+extension VM {
+    // MARK: notifier
+
+    /// `kvm_mmu_notifier_invalidate_range_start` .. the host frees the
+    /// pages .. `_end`. `copyOnWrite`: a private writable copy replaces the
+    /// page; `sharedAfter`: a read-only (KSM-like) page comes back.
+    public func tdpInvalidateRange<P: Platform>(_ p: P, firstGFN: Int, count: Int, sharedAfter: Bool = false,
+                                                copyOnWrite: Bool = false, checker: ViolationSink) {
+        let range = firstGFN..<min(frames, firstGFN + count)
+        guard !range.isEmpty else { return }
+        p.lock(mmuLock)
+        p.count(.invalidations)
+        // kvm_mmu_invalidate_begin, kvm_mmu_invalidate_range_add.
+        let before = p.fetchAdd(global(Global.notifierCount), 1)
+        if before == 0 {
+            p.store(tdp.rangeStart, UInt64(range.lowerBound))
+            p.store(tdp.rangeEnd, UInt64(range.upperBound))
+        } else {
+            p.store(tdp.rangeStart, min(p.load(tdp.rangeStart), UInt64(range.lowerBound)))
+            p.store(tdp.rangeEnd, max(p.load(tdp.rangeEnd), UInt64(range.upperBound)))
+        }
+        p.trace(.invalidateStart, gfn: firstGFN, UInt64(range.count))
+        // kvm_tdp_mmu_unmap_gfn_range: every root, invalid ones included
+        // (they stay reachable while they are zapped).
+        var flush = false
+        p.rcuReadLock()
+        tdpForEachRoot(p, includeInvalid: ops.tdpUnmapReachesInvalidRoots, checker: checker) { root in
+            tdpZapLeafs(p, root: root, range: range, flush: &flush, checker: checker)
+        }
+        p.rcuReadUnlock()
+        if flush && ops.tdpUnmapFlushes { tdpFlush(p, gfn: firstGFN) }
+        unlockMMU(p, checker: checker)
+
+        p.perturb(.notifierWindow)
+        p.lock(tdp.pagesLock)
+        for gfn in range {
+            if copyOnWrite, p.load(hostPT + gfn) != 0 {
+                let pfn = Int(p.load(hostPT + gfn) - 1)
+                p.store(swap + gfn, p.load(pfnData + pfn))
+                p.store(pfnDirty + pfn, 1)
+            }
+            hostUnmap(p, gfn: gfn, checker: checker)
+            if sharedAfter { hostFaultIn(p, gfn: gfn, readOnly: true) }
+            if copyOnWrite { hostFaultIn(p, gfn: gfn) }
+        }
+        p.unlock(tdp.pagesLock)
+
+        // kvm_mmu_invalidate_end: seq++, write barrier (stores are ordered on x86), in_progress--.
+        p.lock(mmuLock)
+        _ = p.fetchAdd(global(Global.notifierSeq), 1)
+        _ = p.fetchAdd(global(Global.notifierCount), UInt64.max)
+        p.trace(.invalidateEnd, gfn: firstGFN)
+        unlockMMU(p, checker: checker)
+    }
+
+    /// `tdp_mmu_zap_leafs` under the write lock: every present leaf of
+    /// `range` in `root`, yielding now and then (the restart walks from the
+    /// root again at the gfn it stopped at; mutant tdp-advance-after-yield
+    /// steps past it). Sets `flush` when a present leaf went.
+    func tdpZapLeafs<P: Platform>(_ p: P, root: Int, range: Range<Int>, flush: inout Bool, checker: ViolationSink) {
+        var gfn = range.lowerBound
+        var progress = 0
+        while gfn < range.upperBound {
+            if progress >= VM.tdpYieldEvery {
+                tdpYield(p, exclusive: true, flush: &flush, checker: checker)
+                progress = 0
+                if !ops.tdpRestartDoesNotAdvance { gfn += 1 }
+                continue
+            }
+            if let sp = tdpWalk(p, root: root, gfn: gfn, level: 1) {
+                let old = p.load(sp)
+                if old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 {
+                    let was = tdpWriteSPTE(p, sp, 0)
+                    p.trace(.tdpZapLeaf, gfn: gfn, was, 0)
+                    tdpHandleChanged(p, gfn: gfn, old: was, new: 0, level: 1, exclusive: true, checker: checker)
+                    flush = true
+                }
+            }
+            progress += 1
+            gfn += 1
+        }
+    }
+
+    // MARK: write tracking
+
+    /// `kvm_write_track_add_gfn` + `kvm_tdp_mmu_write_protect_gfn`: W and
+    /// MMU_WRITABLE cleared on every valid root's spte of `gfn`, flushed
+    /// before the unlock. On return wp-safety holds until `unprotect(gfn)`.
+    public func tdpWriteProtectGFN<P: Platform>(_ p: P, gfn: Int, checker: ViolationSink) {
+        let exclusive = ops.tdpWriteProtectTakesWriteLock
+        if exclusive { p.lock(mmuLock) } else { p.lockShared(mmuLock) }
+        tdpAssertWriteLocked(p, checker: checker)
+        p.count(.writeProtects)
+        p.store(protection + gfn, Protection.protecting)
+        p.store(rmapFlags + gfn, p.load(rmapFlags + gfn) | VM.pteListWriteProtect)
+        p.trace(.wpFlagSet, gfn: gfn)
+        var flush = false
+        p.rcuReadLock()
+        tdpForEachRoot(p, includeInvalid: false, checker: checker) { root in
+            guard let sp = tdpWalk(p, root: root, gfn: gfn, level: 1) else { return }
+            p.perturb(.wpScan)
+            let old = p.load(sp)
+            guard old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 else { return }
+            // Mutant tdp-wrprot-skips-mmu-writable looks at W only.
+            let mask = ops.tdpWriteProtectMMUWritable ? SPTE.writableMask | SPTE.mmuWritableMask : SPTE.writableMask
+            guard old & mask != 0 else { return }
+            let new = old & ~(SPTE.writableMask | SPTE.mmuWritableMask)
+            let was = tdpWriteSPTE(p, sp, new)
+            p.trace(.wpClear, gfn: gfn, was, new)
+            tdpHandleChanged(p, gfn: gfn, old: was, new: new, level: 1, exclusive: true, checker: checker)
+            if was & SPTE.writableMask != 0 { flush = true }
+        }
+        p.rcuReadUnlock()
+        if flush { tdpFlush(p, gfn: gfn) }
+        p.store(protection + gfn, Protection.protected)
+        p.trace(.wpDone, gfn: gfn)
+        if checks { tdpAuditWriteProtected(p, gfn: gfn, checker: checker, detail: .writableAfterProtect) }
+        if exclusive { unlockMMU(p, checker: checker) } else { p.unlockShared(mmuLock) }
+    }
+
+    // MARK: dirty logging
+
+    /// One dirty-logging operation of an mmu thread: mostly reaping the log;
+    /// now and then enabling it again (a fresh log, the slot
+    /// write-protected and copied whole) or disabling it (page tables
+    /// collapsed, `kvm_tdp_mmu_zap_collapsible_sptes`).
+    func tdpDirtyLogOperation<P: Platform>(_ p: P, checker: ViolationSink) {
+        switch p.state.pointee.rng.below(4) {
+        case 0: tdpEnableDirtyLogging(p, checker: checker)
+        case 1: tdpZapCollapsible(p, checker: checker)
+        default: tdpHarvestDirtyLog(p, checker: checker)
+        }
+    }
+
+    /// `kvm_mmu_slot_apply_flags` for KVM_MEM_LOG_DIRTY_PAGES: the new slot
+    /// (a fresh bitmap) is installed while no fault runs (write lock, as the
+    /// memslot swap waits for SRCU readers), the slot is write-protected
+    /// under the read lock (`kvm_tdp_mmu_wrprot_slot`, atomic W clears in
+    /// parallel with faults), the TLBs are flushed after the unlock, and
+    /// only then is the whole slot copied (the migration's first pass).
+    func tdpEnableDirtyLogging<P: Platform>(_ p: P, checker: ViolationSink) {
+        p.lock(mmuLock)
+        for gfn in 0..<frames where p.load(dirtyBitmap + gfn) != 0 { p.store(dirtyBitmap + gfn, 0) }
+        unlockMMU(p, checker: checker)
+        p.lockShared(mmuLock)
+        p.rcuReadLock()
+        var none = false
+        tdpForEachRoot(p, includeInvalid: false, checker: checker) { root in
+            var gfn = 0
+            var progress = 0
+            while gfn < frames {
+                if progress >= VM.tdpYieldEvery * 8 {
+                    tdpYield(p, exclusive: false, flush: &none, checker: checker)
+                    progress = 0
+                    if !ops.tdpRestartDoesNotAdvance { gfn += 1 }
+                    continue
+                }
+                if let sp = tdpWalk(p, root: root, gfn: gfn, level: 1) {
+                    var old = p.load(sp)
+                    while !SPTE.isFrozen(old) && old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0
+                            && old & SPTE.writableMask != 0 {
+                        let new = old & ~SPTE.writableMask
+                        if tdpSetSPTEAtomic(p, sp, old: old, new: new, gfn: gfn, checker: checker) {
+                            p.trace(.dirtyLogWP, gfn: gfn, old, new)
+                            tdpNoteWriteRemoved(p, gfn: gfn, old: old, new: new, exclusive: false)
+                            break
+                        }
+                        old = p.load(sp)
+                    }
+                }
+                progress += 1
+                gfn += 1
+            }
+        }
+        p.rcuReadUnlock()
+        p.unlockShared(mmuLock)
+        // kvm_flush_remote_tlbs_memslot (mutant tdp-dirty-enable-no-flush skips it).
+        if ops.tdpDirtyEnableFlushes { tdpFlush(p, gfn: -1) }
+        p.lock(tdp.pagesLock)
+        for gfn in 0..<frames { p.store(destination + gfn, guestMemory(p, gfn: gfn)) }
+        p.unlock(tdp.pagesLock)
+        p.count(.harvests)
+        p.trace(.harvest, gfn: -1, UInt64(frames))
+    }
+
+    /// `kvm_get_dirty_log_protect` with `kvm_tdp_mmu_clear_dirty_pt_masked`
+    /// under the write lock: the bitmap taken, W cleared on the logged gfns'
+    /// sptes, a flush, then the copy. Returns the number of pages copied.
+    @discardableResult
+    public func tdpHarvestDirtyLog<P: Platform>(_ p: P, checker: ViolationSink) -> Int {
+        p.lock(mmuLock)
+        tdpAssertWriteLocked(p, checker: checker)
+        p.count(.harvests)
+        var logged: [Int] = []
+        p.rcuReadLock()
+        for gfn in 0..<frames where p.load(dirtyBitmap + gfn) != 0 {
+            guard p.exchange(dirtyBitmap + gfn, 0) != 0 else { continue }
+            logged.append(gfn)
+            tdpForEachRoot(p, includeInvalid: false, checker: checker) { root in
+                guard let sp = tdpWalk(p, root: root, gfn: gfn, level: 1) else { return }
+                let old = p.load(sp)
+                guard old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 && old & SPTE.writableMask != 0 else { return }
+                let was = tdpClearSPTEBits(p, sp, SPTE.writableMask)
+                p.trace(.dirtyLogWP, gfn: gfn, was, was & ~SPTE.writableMask)
+                tdpHandleChanged(p, gfn: gfn, old: was, new: was & ~SPTE.writableMask, level: 1, exclusive: true,
+                                 checker: checker)
+            }
+        }
+        p.rcuReadUnlock()
+        if !logged.isEmpty { tdpFlush(p, gfn: -1) }
+        p.lock(tdp.pagesLock)
+        for gfn in logged { p.store(destination + gfn, guestMemory(p, gfn: gfn)) }
+        p.unlock(tdp.pagesLock)
+        p.count(.pagesLogged, UInt64(logged.count))
+        p.trace(.harvest, gfn: -1, UInt64(logged.count))
+        unlockMMU(p, checker: checker)
+        return logged.count
+    }
+
+    /// `kvm_tdp_mmu_zap_collapsible_sptes` (read lock): every level-2 spte
+    /// that points to a table of 4 KiB leaves is zapped with
+    /// `tdp_mmu_zap_spte_atomic` (frozen, the table removed, flushed),
+    /// racing with faults that refill it.
+    func tdpZapCollapsible<P: Platform>(_ p: P, checker: ViolationSink) {
+        p.lockShared(mmuLock)
+        p.rcuReadLock()
+        tdpForEachRoot(p, includeInvalid: false, checker: checker) { root in
+            tdpZapLevel(p, root: root, level: 2, checker: checker)
+        }
+        p.rcuReadUnlock()
+        p.unlockShared(mmuLock)
+        tdpFreeDeferred(p, checker: checker)
+    }
+
+    /// Every present spte of `level` in `root`, zapped atomically under the
+    /// read lock, with yields (`__tdp_mmu_zap_root`'s loop).
+    func tdpZapLevel<P: Platform>(_ p: P, root: Int, level: Int, checker: ViolationSink) {
+        let stride = 1 << ((level - 1) * 9)
+        var gfn = 0
+        var progress = 0
+        var none = false
+        while gfn < frames {
+            if progress >= VM.tdpYieldEvery {
+                tdpYield(p, exclusive: false, flush: &none, checker: checker)
+                progress = 0
+                if !ops.tdpRestartDoesNotAdvance { gfn += stride }
+                continue
+            }
+            if let sp = tdpWalk(p, root: root, gfn: gfn, level: level) {
+                if !tdpZapSPTEAtomic(p, sp, gfn: gfn, level: level, checker: checker) {
+                    p.relax()
+                    continue   // changed or frozen by another thread: walk again
+                }
+            }
+            progress += 1
+            gfn += stride
+        }
+    }
+
+    // MARK: zap all (fast)
+
+    /// `kvm_mmu_zap_all_fast`: under the write lock every root is marked
+    /// invalid and scheduled to zap, and every vCPU is asked to drop its
+    /// root; the invalidated roots are then zapped under the read lock,
+    /// at once or by a later call (as the kernel's zap worker did), so that
+    /// other operations meet invalid roots that are not zapped yet.
+    func tdpZapAllFast<P: Platform>(_ p: P, zapNow: Bool, checker: ViolationSink) {
+        var scheduled = false
+        for slot in 0..<TDPState.maxRoots {
+            let r = p.load(tdp.roots + slot)
+            if r != 0 && p.load(tdp.rootFlags + Int(r - 1)) & TDPState.RootFlag.scheduledToZap != 0 { scheduled = true }
+        }
+        if scheduled { tdpZapInvalidatedRoots(p, checker: checker); return }
+        p.lock(mmuLock)
+        tdpAssertWriteLocked(p, checker: checker)
+        p.count(.zaps)
+        // kvm_tdp_mmu_invalidate_all_roots.
+        for slot in 0..<TDPState.maxRoots {
+            let r = p.load(tdp.roots + slot)
+            if r == 0 { continue }
+            let page = Int(r - 1)
+            let flags = p.load(tdp.rootFlags + page)
+            if flags & TDPState.RootFlag.invalid == 0 {
+                p.store(tdp.rootFlags + page, flags | TDPState.RootFlag.invalid | TDPState.RootFlag.scheduledToZap)
+                p.trace(.tdpRootInvalidated, gfn: -1, UInt64(page))
+            }
+        }
+        // KVM_REQ_MMU_FREE_OBSOLETE_ROOTS, waiting for the vCPUs in guest mode.
+        tdpFlush(p, gfn: -1, extraRequest: VM.requestMMUReload)
+        unlockMMU(p, checker: checker)
+        if zapNow { tdpZapInvalidatedRoots(p, checker: checker) }
+    }
+
+    /// `kvm_tdp_mmu_zap_invalidated_roots` (read lock): each scheduled root
+    /// is zapped (the 1 GiB level first, then the top level), and only then
+    /// does the MMU drop its reference: the root had to stay reachable by
+    /// notifiers while it was zapped.
+    func tdpZapInvalidatedRoots<P: Platform>(_ p: P, checker: ViolationSink) {
+        p.lockShared(mmuLock)
+        p.rcuReadLock()
+        for slot in 0..<TDPState.maxRoots {
+            let r = p.load(tdp.roots + slot)
+            if r == 0 { continue }
+            let page = Int(r - 1)
+            let flags = p.load(tdp.rootFlags + page)
+            guard flags & TDPState.RootFlag.scheduledToZap != 0,
+                  p.compareExchange(tdp.rootFlags + page, expected: flags,
+                                    desired: flags & ~TDPState.RootFlag.scheduledToZap).exchanged,
+                  tdpTryGetRoot(p, page) else { continue }
+            tdpZapLevel(p, root: page, level: 3, checker: checker)
+            // Mutant tdp-zap-all-skips-top: the second pass's end bound
+            // excludes the top-level sptes.
+            if ops.tdpZapRootTopLevel { tdpZapLevel(p, root: page, level: 4, checker: checker) }
+            // root-lifetime's record: the audits hold a zapped root to "no
+            // present spte" for as long as it stays in the list.
+            _ = p.fetchOr(tdp.rootFlags + page, TDPState.RootFlag.zapped)
+            if ops.tdpMMUHoldsRootReference { tdpPutRoot(p, page, checker: checker) }
+            tdpPutRoot(p, page, checker: checker)
+        }
+        p.rcuReadUnlock()
+        p.unlockShared(mmuLock)
+        tdpFreeDeferred(p, checker: checker)
+    }
+}
