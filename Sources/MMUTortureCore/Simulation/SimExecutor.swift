@@ -510,17 +510,3 @@ private let simCoroutineEntry: @convention(c) (UnsafeMutableRawPointer?) -> Void
     SimExecutor.runBody(arg.unsafelyUnwrapped)
     SimExecutor.finishBody(arg.unsafelyUnwrapped)
 }
-
-/// A thread body in a box: a class reference that can be used unretained.
-final class BodyBox {
-    let body: SimExecutor.Body
-    init(_ body: @escaping SimExecutor.Body) { self.body = body }
-}
-
-/// The scheduler an idle executor holds (never asked anything).
-final class IdleScheduler: SimScheduler {
-    func beginExecution(threadCount: Int) -> Bool { false }
-    func next(_ decision: SimDecision) -> SimChoice { decision.nonPreemptiveChoice }
-    var dataSeed: UInt64 { 0 }
-    func nextRandom() -> UInt64 { 0 }
-}
