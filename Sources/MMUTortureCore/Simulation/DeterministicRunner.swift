@@ -213,3 +213,14 @@ public final class DeterministicRunner {
         return (timeline, matched, r)
     }
 }
+
+extension DeterministicRunner {
+    /// The sites the executions so far reached (with `settings.recordSites`),
+    /// shrinking and replays included.
+    public var reachedSites: Set<ReachedSite> {
+        var all = Set<ReachedSite>()
+        for h in harnesses.values { all.formUnion(h.executor.reachedSites) }
+        for h in recordingHarnesses.values { all.formUnion(h.executor.reachedSites) }
+        return all
+    }
+}

@@ -92,6 +92,11 @@ public struct DeterministicSettings: Sendable, Equatable {
     public var atIdentificationLimit = false
     /// Rows of the timeline drawn at most (the last ones, up to the violation).
     public var timelineRows = Timeline.defaultMaxRows
+    /// Mutation testing (docs/mutation.md): the mutant every execution
+    /// applies (nil: none), and whether the executions record the sites
+    /// they reach (`DeterministicRunner.reachedSites`).
+    public var mutation: SimMutation?
+    public var recordSites = false
 
     public init() {}
 }

@@ -18,38 +18,46 @@ struct HookedPlatform: Platform {
     /// An operation other than a load or relax completed.
     @inline(__always) func done() { ops.pointee = ((ops.pointee >> 40) &+ 1) << 40 }
 
-    @inline(__always) func load(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 {
-        let v = base.load(p)
+    @inline(__always) func load(_ p: UnsafeMutablePointer<UInt64>, at site: OperationSite) -> UInt64 {
+        let v = base.load(p, at: site)
         if ops.pointee & HookedPlatform.fieldMask != HookedPlatform.fieldMask { ops.pointee &+= 1 }
         return v
     }
-    @inline(__always) func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) { base.store(p, value); done() }
-    @inline(__always) func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8) { base.storeTopByte(p, byte); done() }
+    @inline(__always) func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite) {
+        base.store(p, value, at: site); done()
+    }
+    @inline(__always) func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8, at site: OperationSite) {
+        base.storeTopByte(p, byte, at: site); done()
+    }
     @inline(__always)
-    func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64) {
-        let r = base.compareExchange(p, expected: expected, desired: desired)
+    func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64,
+                         at site: OperationSite) -> (exchanged: Bool, original: UInt64) {
+        let r = base.compareExchange(p, expected: expected, desired: desired, at: site)
         done()
         return r
     }
-    @inline(__always) func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) -> UInt64 {
-        let v = base.exchange(p, value); done(); return v
+    @inline(__always) func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite) -> UInt64 {
+        let v = base.exchange(p, value, at: site); done(); return v
     }
-    @inline(__always) func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 {
-        let v = base.fetchOr(p, mask); done(); return v
+    @inline(__always) func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64, at site: OperationSite) -> UInt64 {
+        let v = base.fetchOr(p, mask, at: site); done(); return v
     }
-    @inline(__always) func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 {
-        let v = base.fetchAnd(p, mask); done(); return v
+    @inline(__always) func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64, at site: OperationSite) -> UInt64 {
+        let v = base.fetchAnd(p, mask, at: site); done(); return v
     }
-    @inline(__always) func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64 {
-        let v = base.fetchAdd(p, delta); done(); return v
+    @inline(__always) func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64, at site: OperationSite) -> UInt64 {
+        let v = base.fetchAdd(p, delta, at: site); done(); return v
     }
-    @inline(__always) func fullBarrier() { base.fullBarrier(); done() }
-    @inline(__always) func rcuReadLock() { base.rcuReadLock(); done() }
-    @inline(__always) func rcuReadUnlock() { base.rcuReadUnlock(); done() }
-    func synchronizeRCU() { base.synchronizeRCU(); done() }
+    @inline(__always) func fullBarrier(at site: OperationSite) { base.fullBarrier(at: site); done() }
+    @inline(__always) func rcuReadLock(at site: OperationSite) { base.rcuReadLock(at: site); done() }
+    @inline(__always) func rcuReadUnlock(at site: OperationSite) { base.rcuReadUnlock(at: site); done() }
+    func synchronizeRCU(at site: OperationSite) { base.synchronizeRCU(at: site); done() }
     @inline(__always) func quiescentState() { base.quiescentState() }
-    func lock(_ lock: MMULock) { base.lock(lock); done() }
-    func unlock(_ lock: MMULock) { base.unlock(lock); done() }
+    func lock(_ lock: MMULock, at site: OperationSite) { base.lock(lock, at: site); done() }
+    func unlock(_ lock: MMULock, at site: OperationSite) { base.unlock(lock, at: site); done() }
+    @inline(__always) func performs(_ operation: SiteOperation, at site: OperationSite) -> Bool {
+        base.performs(operation, at: site)
+    }
     /// A spin iteration.
     @inline(__always) func relax() {
         base.relax()

@@ -149,6 +149,9 @@ public final class SimExecutor {
     var schedulerRef: SimScheduler
     /// ...and called through this, without reference counting.
     unowned(unsafe) var scheduler: SimScheduler
+    /// Mutation testing (docs/mutation.md): the sites reached and the
+    /// mutant applied; nil (the usual case) costs one test per operation.
+    var mutations: SimMutationState?
 
     public init(threadCount: Int, options: Options = Options()) {
         precondition(threadCount >= 1 && threadCount <= 64, "the simulated platform runs 1...64 threads")
@@ -336,6 +339,7 @@ public final class SimExecutor {
         hash = 0x6A09_E667_F3BC_C909
         schedule = SimSchedule(threadCount: threadCount, dataSeed: dataSeed)
         stepLog.removeAll(keepingCapacity: true)
+        mutations?.reset()
     }
 
     // MARK: scheduling

@@ -37,6 +37,7 @@ final class SimHarness {
         o.recordSteps = recording
         o.auditEveryCriticalSection = settings.auditEveryCriticalSection
         executor = SimExecutor(threadCount: threadCount, options: o)
+        executor.configureMutation(settings.mutation, recordSites: settings.recordSites)
         var c = params.vm
         c.vcpus = vcpus
         c.frames = frames
