@@ -9,7 +9,7 @@ SWIFTFLAGS := -c release -Xswiftc -enable-testing
 ARGS    ?=
 SUDO    := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build build-tests run test unit-tests ci-campaigns nightly e2e bench clean
+.PHONY: all deps build build-tests run test unit-tests ci-campaigns nightly e2e bench sweep clean
 
 all: build
 
@@ -55,6 +55,14 @@ ci-campaigns: build
 
 bench: build
 	$(BIN) bench
+
+# The mutation sweep of every protocol and every path (docs/mutation.md):
+# the mutation score, every survivor, the reports under .build/sweep/.
+SWEEP_EXECUTIONS ?= 5000
+sweep: build
+	@mkdir -p .build/sweep
+	$(BIN) mutants sweep --executions $(SWEEP_EXECUTIONS) --report .build/sweep/sweep.json \
+	    --junit .build/sweep/sweep.xml --html .build/sweep/sweep.html
 
 clean:
 	rm -rf .build

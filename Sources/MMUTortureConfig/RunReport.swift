@@ -29,6 +29,7 @@ import MMUTortureCore
 /// | `shard` | `{"index": K, "count": N}` in a shard's report, else absent |
 /// | `shards` | in a merged report, one summary per shard merged, else absent |
 /// | `timeline` | the deterministic failing execution drawn as rows, else absent |
+/// | `generated`, `killed`, `equivalent`, `score`, `survivors`, `sweep` | `mutants sweep` only (`SweepSummary`) |
 public struct RunReport: Codable, Equatable, Sendable {
     /// Always "mmutorture".
     public var tool: String
@@ -76,6 +77,8 @@ public struct RunReport: Codable, Equatable, Sendable {
     public var timeline: ReportTimeline?
     /// `mutants verify`: one verdict per mutant (empty elsewhere).
     public var mutants: [MutantVerdict] = []
+    /// `mutants sweep`: the score and every mutant (nil elsewhere).
+    public var sweep: SweepSummary?
 
     /// A report of a run of `config`: seed, mode, protocol and mutant are
     /// taken from it; the rest defaults to an empty passing run.
@@ -141,6 +144,7 @@ public struct RunReport: Codable, Equatable, Sendable {
         case counters, histograms
         case perturbPoints = "perturb_points"
         case reproduce, violations, scenarios, schedule, error, shard, shards, timeline, mutants
+        case sweep, generated, killed, equivalent, score, survivors
     }
 
     public init(from decoder: Decoder) throws {
@@ -169,6 +173,7 @@ public struct RunReport: Codable, Equatable, Sendable {
         shards = try c.decodeIfPresent([ShardSummary].self, forKey: .shards) ?? []
         timeline = try c.decodeIfPresent(ReportTimeline.self, forKey: .timeline)
         mutants = try c.decodeIfPresent([MutantVerdict].self, forKey: .mutants) ?? []
+        sweep = try c.decodeIfPresent(SweepSummary.self, forKey: .sweep)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -198,5 +203,13 @@ public struct RunReport: Codable, Equatable, Sendable {
         if !shards.isEmpty { try c.encode(shards, forKey: .shards) }
         try c.encodeIfPresent(timeline, forKey: .timeline)
         if !mutants.isEmpty { try c.encode(mutants, forKey: .mutants) }
+        if let sweep {
+            try c.encode(sweep, forKey: .sweep)
+            try c.encode(sweep.generated, forKey: .generated)
+            try c.encode(sweep.killed, forKey: .killed)
+            try c.encode(sweep.equivalent, forKey: .equivalent)
+            try c.encode(sweep.score.isFinite ? sweep.score : 0, forKey: .score)
+            try c.encode(sweep.survivors, forKey: .survivors)
+        }
     }
 }

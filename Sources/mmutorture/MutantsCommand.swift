@@ -3,7 +3,7 @@ import MMUTortureCore
 
 struct MutantsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "mutants", abstract: "List the known-broken protocol variants, or verify that each is caught.",
-                                                    subcommands: [List.self, MutantsVerifyCommand.self])
+                                                    subcommands: [List.self, MutantsVerifyCommand.self, MutantsSweepCommand.self, MutantsHuntCommand.self])
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A table of the mutants: name, what is broken, expected invariant, source.")
         func run() throws {

@@ -9,9 +9,11 @@ extension VM {
     /// scheduling points) sees exactly the state the section left, and the
     /// schedule does not change.
     @inline(__always)
-    func unlockMMU<P: Platform>(_ p: P, checker: ViolationSink) {
+    func unlockMMU<P: Platform>(_ p: P, checker: ViolationSink,
+                                file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
         if checks { checkFlushedBeforeUnlock(p, checker: checker) }
-        p.unlock(mmuLock)
+        // The caller's site: each critical section's unlock is a site of its own.
+        p.unlock(mmuLock, at: OperationSite(file: file, line: line, column: column))
         if checks && p.auditsEveryCriticalSection { auditEverything(p, checker: checker) }
     }
 

@@ -19,7 +19,7 @@ extension VM {
     func freeHostPage<P: Platform>(_ p: P, pfn: Int, checker: ViolationSink) {
         let gfn = Int(pfnGFN[pfn])
         if checks { checkFreedPageDirty(p, pfn: pfn, gfn: gfn, checker: checker) }
-        p.store(pfnData + pfn, VM.poisonData)
+        p.ghostStore(pfnData + pfn, VM.poisonData)
         p.store(pfnState + pfn, VM.pfnFreed)
         p.count(.hostPagesFreed)
     }

@@ -6,23 +6,30 @@ extension VM {
     /// mode will honour the request before it enters again (Dekker: request
     /// set by a locked RMW, then mode load; the vCPU stores mode, smp_mb,
     /// loads requests). Caller holds the mmu-lock.
-    public func flushRemoteTLBs<P: Platform>(_ p: P, gfn: Int = -1) {
-        flushRemoteTLBs(p, gfn: gfn, extraRequest: 0)
+    public func flushRemoteTLBs<P: Platform>(_ p: P, gfn: Int = -1,
+                                             file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        flushRemoteTLBs(p, gfn: gfn, extraRequest: 0, file: file, line: line, column: column)
     }
 
     /// The flush, optionally with another request (an MMU reload) that the
     /// vCPUs must honour in the same handshake.
-    func flushRemoteTLBs<P: Platform>(_ p: P, gfn: Int, extraRequest: UInt64) {
+    func flushRemoteTLBs<P: Platform>(_ p: P, gfn: Int, extraRequest: UInt64,
+                                      file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        // The caller's site: each flush of the paths is a site of its own
+        // (mutants drop-flush and no-wait, docs/mutation.md).
+        let site = OperationSite(file: file, line: line, column: column)
+        guard p.performs(.remoteFlush, at: site) else { return }
         p.trace(.flushRequest, gfn: gfn)
         p.count(.tlbFlushes)
-        let start = p.load(global(Global.mmuEvent)) + 1
-        p.store(global(Global.mmuEvent), start)
+        // The flush clock is the checker's (flush-before-unlock, tlb-coherence).
+        let start = p.ghostLoad(global(Global.mmuEvent)) + 1
+        p.ghostStore(global(Global.mmuEvent), start)
         let request = VM.requestTLBFlush | extraRequest
         for vcpu in 0..<vcpuCount {
             _ = p.fetchOr(vcpuWord(vcpu, VCPUWord.requests), request)
         }
-        waitForAcknowledgements(p, request: request)
-        p.store(global(Global.lastFlushStart), start)
+        if p.performs(.flushWait, at: site) { waitForAcknowledgements(p, request: request) }
+        p.ghostStore(global(Global.lastFlushStart), start)
         p.trace(.flushDone, gfn: gfn)
     }
 
@@ -42,7 +49,7 @@ extension VM {
     public func writeProtect<P: Platform>(_ p: P, gfn: Int, checker: ViolationSink) {
         p.lock(mmuLock)
         p.count(.writeProtects)
-        p.store(protection + gfn, Protection.protecting)
+        p.ghostStore(protection + gfn, Protection.protecting)
         if ops.isVCPUID {
             // A plain store under the mmu-lock...
             p.store(rmapFlags + gfn, p.load(rmapFlags + gfn) | VM.pteListWriteProtect)
@@ -79,7 +86,7 @@ extension VM {
             flushRemoteTLBs(p, gfn: gfn)
             p.lock(mmuLock)
         }
-        p.store(protection + gfn, Protection.protected)
+        p.ghostStore(protection + gfn, Protection.protected)
         p.trace(.wpDone, gfn: gfn)
         // wp-safety, decided under the mmu-lock right after the scan and the flush.
         if checks { auditWriteProtected(p, gfn: gfn, checker: checker, detail: .writableAfterProtect) }
@@ -92,7 +99,7 @@ extension VM {
         p.lock(mmuLock)
         defer { p.unlock(mmuLock) }
         p.count(.unprotects)
-        p.store(protection + gfn, Protection.none)
+        p.ghostStore(protection + gfn, Protection.none)
         p.store(rmapFlags + gfn, p.load(rmapFlags + gfn) & ~VM.pteListWriteProtect)
         p.trace(.unprotect, gfn: gfn)
     }

@@ -110,8 +110,8 @@ extension VM {
     /// and return it to the free list. Caller holds the mmu-lock.
     func freeShadowPage<P: Platform>(_ p: P, page: Int) {
         if header(page, SPHeader.hashNext).pointee != SPHeader.unhashed { unhash(page: page) }
-        p.store(header(page, SPHeader.magic), SPHeader.poisonMagic)
-        for i in 0..<512 { p.store(sptep(page: page, index: i), SPHeader.poisonSPTE) }
+        p.ghostStore(header(page, SPHeader.magic), SPHeader.poisonMagic)
+        for i in 0..<512 { p.ghostStore(sptep(page: page, index: i), SPHeader.poisonSPTE) }
         p.store(header(page, SPHeader.validGen), 0)
         header(page, SPHeader.hashNext).pointee = global(Global.freeHead).pointee
         global(Global.freeHead).pointee = UInt64(page + 1)

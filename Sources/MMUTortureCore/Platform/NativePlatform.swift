@@ -42,34 +42,35 @@ public struct NativePlatform<R: RCUFlavor>: Platform {
         self.perturbation = perturbation
     }
 
-    @inline(__always) public func load(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { mmut_load_acquire(p) }
-    @inline(__always) public func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) { mmut_store_release(p, value) }
-    @inline(__always) public func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8) { mmut_store_top_byte(p, byte) }
+    @inline(__always) public func load(_ p: UnsafeMutablePointer<UInt64>, at _: OperationSite) -> UInt64 { mmut_load_acquire(p) }
+    @inline(__always) public func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at _: OperationSite) { mmut_store_release(p, value) }
+    @inline(__always) public func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8, at _: OperationSite) { mmut_store_top_byte(p, byte) }
     @inline(__always)
-    public func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64) {
+    public func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64,
+                                at _: OperationSite) -> (exchanged: Bool, original: UInt64) {
         var e = expected
         let ok = mmut_cmpxchg(p, &e, desired)
         return (ok, ok ? expected : e)
     }
-    @inline(__always) public func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) -> UInt64 { mmut_xchg(p, value) }
-    @inline(__always) public func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 { mmut_fetch_or(p, mask) }
-    @inline(__always) public func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 { mmut_fetch_and(p, mask) }
-    @inline(__always) public func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64 { mmut_fetch_add(p, delta) }
-    @inline(__always) public func fullBarrier() { mmut_smp_mb() }
+    @inline(__always) public func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at _: OperationSite) -> UInt64 { mmut_xchg(p, value) }
+    @inline(__always) public func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64, at _: OperationSite) -> UInt64 { mmut_fetch_or(p, mask) }
+    @inline(__always) public func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64, at _: OperationSite) -> UInt64 { mmut_fetch_and(p, mask) }
+    @inline(__always) public func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64, at _: OperationSite) -> UInt64 { mmut_fetch_add(p, delta) }
+    @inline(__always) public func fullBarrier(at _: OperationSite) { mmut_smp_mb() }
 
-    @inline(__always) public func rcuReadLock() {
+    @inline(__always) public func rcuReadLock(at _: OperationSite) {
         if R.name == .qsbr { state.pointee.rcuNesting &+= 1 }
         R.readLock()
     }
-    @inline(__always) public func rcuReadUnlock() {
+    @inline(__always) public func rcuReadUnlock(at _: OperationSite) {
         R.readUnlock()
         if R.name == .qsbr { state.pointee.rcuNesting &-= 1 }
     }
-    public func synchronizeRCU() { R.synchronize() }
+    public func synchronizeRCU(at _: OperationSite) { R.synchronize() }
     @inline(__always) public func quiescentState() { R.quiescentState() }
 
     @inline(__always)
-    public func lock(_ lock: MMULock) {
+    public func lock(_ lock: MMULock, at _: OperationSite) {
         // QSBR: a thread blocked on the lock must not hold up grace periods.
         if R.name == .qsbr {
             if pthread_rwlock_trywrlock(lock.rwlock) != 0 {
@@ -90,7 +91,7 @@ public struct NativePlatform<R: RCUFlavor>: Platform {
     }
 
     @inline(__always)
-    public func lockShared(_ lock: MMULock) {
+    public func lockShared(_ lock: MMULock, at _: OperationSite) {
         if R.name == .qsbr {
             if pthread_rwlock_tryrdlock(lock.rwlock) != 0 {
                 R.threadOffline()
@@ -104,15 +105,18 @@ public struct NativePlatform<R: RCUFlavor>: Platform {
     }
 
     @inline(__always)
-    public func unlockShared(_ lock: MMULock) {
+    public func unlockShared(_ lock: MMULock, at _: OperationSite) {
         _ = mmut_fetch_add(lock.readers, UInt64.max)
         pthread_rwlock_unlock(lock.rwlock)
     }
     @inline(__always)
-    public func unlock(_ lock: MMULock) {
+    public func unlock(_ lock: MMULock, at _: OperationSite) {
         mmut_store_relaxed(lock.owner, 0)
         pthread_rwlock_unlock(lock.rwlock)
     }
+
+    /// Natively every flush and every wait runs.
+    @inline(__always) public func performs(_ operation: SiteOperation, at _: OperationSite) -> Bool { true }
 
     @inline(__always) public func relax() { mmut_cpu_relax() }
     @inline(__always) public func timestamp() -> UInt64 { mmut_rdtsc() }

@@ -16,40 +16,48 @@ public protocol Platform {
 
     // MARK: memory, x86 semantics
     /// A plain load (x86 `mov`: acquire).
-    func load(_ p: UnsafeMutablePointer<UInt64>) -> UInt64
+    func load(_ p: UnsafeMutablePointer<UInt64>, at site: OperationSite) -> UInt64
     /// A plain store (x86 `mov`: release; may sit in the store buffer).
-    func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64)
+    func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite)
     /// A plain one-byte store into bits 56-63 of a 64-bit word.
-    func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8)
+    func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8, at site: OperationSite)
     /// `lock cmpxchg`: returns whether it exchanged and the value it found.
-    func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64)
+    func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64,
+                         at site: OperationSite) -> (exchanged: Bool, original: UInt64)
     /// `xchg`: returns the old value.
-    func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) -> UInt64
+    func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite) -> UInt64
     /// `lock or`: returns the old value.
-    func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64
+    func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64, at site: OperationSite) -> UInt64
     /// `lock and`: returns the old value.
-    func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64
+    func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64, at site: OperationSite) -> UInt64
     /// `lock xadd`: returns the old value.
-    func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64
+    func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64, at site: OperationSite) -> UInt64
     /// `smp_mb()`: a full barrier (drains the store buffer).
-    func fullBarrier()
+    func fullBarrier(at site: OperationSite)
 
     // MARK: RCU
-    func rcuReadLock()
-    func rcuReadUnlock()
+    func rcuReadLock(at site: OperationSite)
+    func rcuReadUnlock(at site: OperationSite)
     /// Waits for a grace period; never inside a read-side section.
-    func synchronizeRCU()
+    func synchronizeRCU(at site: OperationSite)
     /// QSBR: a quiescent state (outside guest mode, between batches).
     func quiescentState()
 
     // MARK: the mmu-lock
     /// `write_lock` (the rmap-era protocols' `spin_lock`).
-    func lock(_ lock: MMULock)
-    func unlock(_ lock: MMULock)
+    func lock(_ lock: MMULock, at site: OperationSite)
+    func unlock(_ lock: MMULock, at site: OperationSite)
     /// `read_lock(&kvm->mmu_lock)` (tdp-mmu): shared with other readers,
     /// excluded by a writer. Simulated readers run in parallel.
-    func lockShared(_ lock: MMULock)
-    func unlockShared(_ lock: MMULock)
+    func lockShared(_ lock: MMULock, at site: OperationSite)
+    func unlockShared(_ lock: MMULock, at site: OperationSite)
+
+    // MARK: composite operations of the paths
+    /// Whether the composite operation at `site` runs: the remote TLB flush
+    /// (`.remoteFlush`) and its wait for acknowledgements (`.flushWait`).
+    /// Always natively; a mutant of the deterministic mode may skip one
+    /// (docs/mutation.md).
+    func performs(_ operation: SiteOperation, at site: OperationSite) -> Bool
 
     // MARK: scheduling
     /// The body of a spin-wait loop (`cpu_relax`; a scheduling point when simulated).
@@ -63,6 +71,97 @@ public protocol Platform {
     /// Whether a full audit runs at the end of every mmu-lock critical
     /// section (the deterministic mode: simulated threads can afford it).
     var auditsEveryCriticalSection: Bool { get }
+}
+
+/// The operations as the paths call them: the call site fills in the
+/// `OperationSite` (a constant the native platform never reads).
+extension Platform {
+    @inline(__always)
+    public func load(_ p: UnsafeMutablePointer<UInt64>,
+                     file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) -> UInt64 {
+        load(p, at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64,
+                      file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        store(p, value, at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8,
+                             file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        storeTopByte(p, byte, at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64,
+                                file: StaticString = #filePath, line: UInt = #line,
+                                column: UInt = #column) -> (exchanged: Bool, original: UInt64) {
+        compareExchange(p, expected: expected, desired: desired, at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64,
+                         file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) -> UInt64 {
+        exchange(p, value, at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64,
+                        file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) -> UInt64 {
+        fetchOr(p, mask, at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64,
+                         file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) -> UInt64 {
+        fetchAnd(p, mask, at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64,
+                         file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) -> UInt64 {
+        fetchAdd(p, delta, at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func fullBarrier(file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        fullBarrier(at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func rcuReadLock(file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        rcuReadLock(at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func rcuReadUnlock(file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        rcuReadUnlock(at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func synchronizeRCU(file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        synchronizeRCU(at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func lock(_ lock: MMULock, file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        self.lock(lock, at: OperationSite(file: file, line: line, column: column))
+    }
+    @inline(__always)
+    public func unlock(_ lock: MMULock, file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        self.unlock(lock, at: OperationSite(file: file, line: line, column: column))
+    }
+
+    public func lockShared(_ lock: MMULock, file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
+        lockShared(lock, at: OperationSite(file: file, line: line, column: column))
+    }
+
+    public func unlockShared(_ lock: MMULock, file: StaticString = #filePath, line: UInt = #line,
+                             column: UInt = #column) {
+        unlockShared(lock, at: OperationSite(file: file, line: line, column: column))
+    }
+}
+
+/// The checker's ghost state: which gfns are protected, the flush clock,
+/// the poison written into freed memory. The paths keep it, through the
+/// platform like any shared word so that the checks see it in order, but
+/// it is no part of the protocol (the kernel has none of it), so its
+/// accesses are not sites a mutation sweep changes (docs/mutation.md).
+extension Platform {
+    @inline(__always)
+    public func ghostLoad(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { load(p, at: .ghost) }
+    @inline(__always)
+    public func ghostStore(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) { store(p, value, at: .ghost) }
 }
 
 extension Platform {

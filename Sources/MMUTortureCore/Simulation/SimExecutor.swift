@@ -151,6 +151,9 @@ public final class SimExecutor {
     var schedulerRef: SimScheduler
     /// ...and called through this, without reference counting.
     unowned(unsafe) var scheduler: SimScheduler
+    /// Mutation testing (docs/mutation.md): the sites reached and the
+    /// mutant applied; nil (the usual case) costs one test per operation.
+    var mutations: SimMutationState?
 
     public init(threadCount: Int, options: Options = Options()) {
         precondition(threadCount >= 1 && threadCount <= 64, "the simulated platform runs 1...64 threads")
@@ -339,6 +342,7 @@ public final class SimExecutor {
         hash = 0x6A09_E667_F3BC_C909
         schedule = SimSchedule(threadCount: threadCount, dataSeed: dataSeed)
         stepLog.removeAll(keepingCapacity: true)
+        mutations?.reset()
     }
 
     // MARK: scheduling
@@ -512,18 +516,4 @@ public final class SimExecutor {
 private let simCoroutineEntry: @convention(c) (UnsafeMutableRawPointer?) -> Void = { arg in
     SimExecutor.runBody(arg.unsafelyUnwrapped)
     SimExecutor.finishBody(arg.unsafelyUnwrapped)
-}
-
-/// A thread body in a box: a class reference that can be used unretained.
-final class BodyBox {
-    let body: SimExecutor.Body
-    init(_ body: @escaping SimExecutor.Body) { self.body = body }
-}
-
-/// The scheduler an idle executor holds (never asked anything).
-final class IdleScheduler: SimScheduler {
-    func beginExecution(threadCount: Int) -> Bool { false }
-    func next(_ decision: SimDecision) -> SimChoice { decision.nonPreemptiveChoice }
-    var dataSeed: UInt64 { 0 }
-    func nextRandom() -> UInt64 { 0 }
 }

@@ -37,17 +37,33 @@ public struct SimPlatform: Platform {
     }
 
     // MARK: memory
-    @inline(__always)
-    public func load(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { executor.load(threadIndex, p) }
+    // Each operation first asks the executor whether a mutant applies at
+    // its site, only while a mutation sweep is on (docs/mutation.md).
 
     @inline(__always)
-    public func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) {
+    public func load(_ p: UnsafeMutablePointer<UInt64>, at site: OperationSite) -> UInt64 {
+        if _slowPath(executor.mutations != nil) { _ = executor.mutant(at: site, .load, thread: threadIndex) }
+        return executor.load(threadIndex, p)
+    }
+
+    @inline(__always)
+    public func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite) {
+        if _slowPath(executor.mutations != nil), let m = executor.mutant(at: site, .store, thread: threadIndex) {
+            var op = MutatedOperation(kind: .store, address: p, value: value)
+            m.perform(&op, on: executor, thread: threadIndex)
+            return
+        }
         executor.store(threadIndex, p, value, mask: ~0, op: .store)
     }
 
     /// Little-endian: byte 7 of the word is bits 56-63.
     @inline(__always)
-    public func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8) {
+    public func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8, at site: OperationSite) {
+        if _slowPath(executor.mutations != nil), let m = executor.mutant(at: site, .storeTopByte, thread: threadIndex) {
+            var op = MutatedOperation(kind: .storeTopByte, address: p, value: UInt64(byte) << 56, mask: 0xFF00_0000_0000_0000)
+            m.perform(&op, on: executor, thread: threadIndex)
+            return
+        }
         executor.store(threadIndex, p, UInt64(byte) << 56, mask: 0xFF00_0000_0000_0000, op: .storeTopByte)
     }
 
@@ -66,50 +82,110 @@ public struct SimPlatform: Platform {
         executor.atomicRMW(threadIndex, p, op, f)
     }
 
+    /// A read-modify-write of kind `kind` that a mutant changes, or nil.
+    @inline(never)
+    func mutatedRMW(_ p: UnsafeMutablePointer<UInt64>, _ kind: SiteOperation, at site: OperationSite,
+                    expected: UInt64 = 0, desired: UInt64 = 0,
+                    _ f: @escaping (UInt64) -> UInt64?) -> MutatedOperation? {
+        guard let m = executor.mutant(at: site, kind, thread: threadIndex) else { return nil }
+        var op = MutatedOperation(kind: kind, address: p, expected: expected, desired: desired, update: f)
+        m.perform(&op, on: executor, thread: threadIndex)
+        return op
+    }
+
     @inline(__always)
-    public func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64) {
+    public func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64,
+                                at site: OperationSite) -> (exchanged: Bool, original: UInt64) {
+        if _slowPath(executor.mutations != nil),
+           let op = mutatedRMW(p, .compareExchange, at: site, expected: expected, desired: desired, { $0 == expected ? desired : nil }) {
+            return (op.exchanged, op.result)
+        }
         let old = executor.atomicRMW(threadIndex, p, .compareExchange) { $0 == expected ? desired : nil }
         return (old == expected, old)
     }
 
     @inline(__always)
-    public func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) -> UInt64 {
-        executor.atomicRMW(threadIndex, p, .exchange) { _ in value }
+    public func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite) -> UInt64 {
+        if _slowPath(executor.mutations != nil), let op = mutatedRMW(p, .exchange, at: site, { _ in value }) { return op.result }
+        return executor.atomicRMW(threadIndex, p, .exchange) { _ in value }
     }
 
     @inline(__always)
-    public func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 {
-        executor.atomicRMW(threadIndex, p, .fetchOr) { $0 | mask }
+    public func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64, at site: OperationSite) -> UInt64 {
+        if _slowPath(executor.mutations != nil), let op = mutatedRMW(p, .fetchOr, at: site, { $0 | mask }) { return op.result }
+        return executor.atomicRMW(threadIndex, p, .fetchOr) { $0 | mask }
     }
 
     @inline(__always)
-    public func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 {
-        executor.atomicRMW(threadIndex, p, .fetchAnd) { $0 & mask }
+    public func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64, at site: OperationSite) -> UInt64 {
+        if _slowPath(executor.mutations != nil), let op = mutatedRMW(p, .fetchAnd, at: site, { $0 & mask }) { return op.result }
+        return executor.atomicRMW(threadIndex, p, .fetchAnd) { $0 & mask }
     }
 
     @inline(__always)
-    public func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64 {
-        executor.atomicRMW(threadIndex, p, .fetchAdd) { $0 &+ delta }
+    public func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64, at site: OperationSite) -> UInt64 {
+        if _slowPath(executor.mutations != nil), let op = mutatedRMW(p, .fetchAdd, at: site, { $0 &+ delta }) { return op.result }
+        return executor.atomicRMW(threadIndex, p, .fetchAdd) { $0 &+ delta }
+    }
+
+    /// The operation `kind` (no memory word) changed by a mutant at `site`:
+    /// whether one applied.
+    @inline(never)
+    func mutated(_ kind: SiteOperation, at site: OperationSite, lock: MMULock? = nil) -> MutatedOperation? {
+        guard let m = executor.mutant(at: site, kind, thread: threadIndex) else { return nil }
+        var op = MutatedOperation(kind: kind, lock: lock)
+        m.perform(&op, on: executor, thread: threadIndex)
+        return op
     }
 
     @inline(__always)
-    public func fullBarrier() { executor.fullBarrier(threadIndex) }
+    public func fullBarrier(at site: OperationSite) {
+        if _slowPath(executor.mutations != nil), mutated(.fullBarrier, at: site) != nil { return }
+        executor.fullBarrier(threadIndex)
+    }
 
     @inline(__always)
     public var auditsEveryCriticalSection: Bool { executor.options.auditEveryCriticalSection }
 
     // MARK: RCU
-    @inline(__always) public func rcuReadLock() { executor.rcuReadLock(threadIndex) }
-    @inline(__always) public func rcuReadUnlock() { executor.rcuReadUnlock(threadIndex) }
-    public func synchronizeRCU() { executor.synchronizeRCU(threadIndex) }
+    @inline(__always) public func rcuReadLock(at site: OperationSite) {
+        if _slowPath(executor.mutations != nil), mutated(.rcuReadLock, at: site) != nil { return }
+        executor.rcuReadLock(threadIndex)
+    }
+    @inline(__always) public func rcuReadUnlock(at site: OperationSite) {
+        if _slowPath(executor.mutations != nil), mutated(.rcuReadUnlock, at: site) != nil { return }
+        executor.rcuReadUnlock(threadIndex)
+    }
+    public func synchronizeRCU(at site: OperationSite) {
+        if _slowPath(executor.mutations != nil), mutated(.synchronizeRCU, at: site) != nil { return }
+        executor.synchronizeRCU(threadIndex)
+    }
     /// No QSBR semantics are modelled: not even a scheduling point.
     @inline(__always) public func quiescentState() {}
 
     // MARK: the mmu-lock
-    public func lock(_ lock: MMULock) { executor.lock(threadIndex, lock) }
-    public func unlock(_ lock: MMULock) { executor.unlock(threadIndex, lock) }
-    public func lockShared(_ lock: MMULock) { executor.lockShared(threadIndex, lock) }
-    public func unlockShared(_ lock: MMULock) { executor.unlockShared(threadIndex, lock) }
+    public func lock(_ lock: MMULock, at site: OperationSite) {
+        if _slowPath(executor.mutations != nil), mutated(.lock, at: site, lock: lock) != nil { return }
+        executor.lock(threadIndex, lock)
+    }
+    public func unlock(_ lock: MMULock, at site: OperationSite) {
+        if _slowPath(executor.mutations != nil), mutated(.unlock, at: site, lock: lock) != nil { return }
+        executor.unlock(threadIndex, lock)
+    }
+
+    /// The reader side of the mmu-lock (tdp-mmu). Not a mutation site yet:
+    /// the sweep's operators apply to the exclusive lock and unlock.
+    public func lockShared(_ lock: MMULock, at _: OperationSite) { executor.lockShared(threadIndex, lock) }
+    public func unlockShared(_ lock: MMULock, at _: OperationSite) { executor.unlockShared(threadIndex, lock) }
+
+    // MARK: composite operations
+    /// Whether the remote flush (or its wait) at `site` runs: always,
+    /// unless a mutant removes it.
+    @inline(__always)
+    public func performs(_ operation: SiteOperation, at site: OperationSite) -> Bool {
+        if _slowPath(executor.mutations != nil), let op = mutated(operation, at: site) { return op.performs }
+        return true
+    }
 
     // MARK: scheduling
     /// A spin-wait iteration: a scheduling point at which this thread lets

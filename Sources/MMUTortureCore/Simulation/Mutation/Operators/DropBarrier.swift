@@ -1,0 +1,11 @@
+/// `drop-barrier`: a full barrier (`smp_mb()`) does nothing; the thread's
+/// buffered stores stay where they are.
+public struct DropBarrier: MutationOperator {
+    public init() {}
+    public var name: String { "drop-barrier" }
+    public var summary: String { "a full barrier does nothing" }
+    public func applies(to operation: SiteOperation) -> Bool { operation == .fullBarrier }
+    public func perform(_ operation: inout MutatedOperation, on executor: SimExecutor, thread: Int) {
+        executor.skippedOperation(thread)
+    }
+}

@@ -1,0 +1,15 @@
+/// `early-unlock`: the mmu-lock's release moves before the critical
+/// section's last stores: the lock is free while those stores still sit in
+/// the store buffer, so the next holder can run before they are visible.
+/// (The simulated unlock otherwise drains the buffer first, as
+/// `spin_unlock`'s release ordering requires.)
+public struct EarlyUnlock: MutationOperator {
+    public init() {}
+    public var name: String { "early-unlock" }
+    public var summary: String { "the unlock becomes visible before the critical section's buffered stores" }
+    public func applies(to operation: SiteOperation) -> Bool { operation == .unlock }
+    public func perform(_ operation: inout MutatedOperation, on executor: SimExecutor, thread: Int) {
+        guard let lock = operation.lock else { return }
+        executor.unlockOvertakingStores(thread, lock)
+    }
+}

@@ -1,0 +1,17 @@
+/// `split-rmw`: a locked read-modify-write becomes a plain load, the same
+/// computation, and a plain store (two scheduling points; the store goes
+/// into the store buffer). Another thread's update can fall between them
+/// and be lost.
+public struct SplitRMW: MutationOperator {
+    public init() {}
+    public var name: String { "split-rmw" }
+    public var summary: String { "a locked read-modify-write becomes a plain load, compute, plain store" }
+    public func applies(to operation: SiteOperation) -> Bool { operation.isReadModifyWrite }
+    public func perform(_ operation: inout MutatedOperation, on executor: SimExecutor, thread: Int) {
+        guard let p = operation.address, let update = operation.update else { return }
+        let old = executor.plainLoad(thread, p)
+        if let new = update(old) { executor.plainStore(thread, p, new, mask: ~0) }
+        operation.result = old
+        operation.exchanged = old == operation.expected
+    }
+}

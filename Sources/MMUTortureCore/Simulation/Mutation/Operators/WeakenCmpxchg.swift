@@ -1,0 +1,14 @@
+/// `weaken-cmpxchg`: a cmpxchg succeeds without comparing: a plain store of
+/// the desired value, reported as an exchange.
+public struct WeakenCmpxchg: MutationOperator {
+    public init() {}
+    public var name: String { "weaken-cmpxchg" }
+    public var summary: String { "a cmpxchg succeeds without comparing (a plain store of the desired value)" }
+    public func applies(to operation: SiteOperation) -> Bool { operation == .compareExchange }
+    public func perform(_ operation: inout MutatedOperation, on executor: SimExecutor, thread: Int) {
+        guard let p = operation.address else { return }
+        executor.plainStore(thread, p, operation.desired, mask: ~0)
+        operation.result = operation.expected
+        operation.exchanged = true
+    }
+}
