@@ -168,7 +168,7 @@ final class ConfigLoaderTests: XCTestCase {
     func testBadEnumValueListsTheAllowedOnes() {
         let error = parseError("protocol: vcpuid\n")
         XCTAssertEqual(error?.message,
-                       "expected one of vcpu-id, mmu-writable, got 'vcpuid' (did you mean 'vcpu-id'?)")
+                       "expected one of vcpu-id, mmu-writable, tdp-mmu, got 'vcpuid' (did you mean 'vcpu-id'?)")
         XCTAssertEqual(parseError("guest: { paging: ept }\n")?.message,
                        "expected one of tdp, shadow, shadow32, got 'ept'")
         XCTAssertEqual(try parseConfig("rcu: QSBR\n").rcu, .qsbr, "names are not case-sensitive")
