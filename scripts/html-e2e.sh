@@ -54,8 +54,9 @@ done
 expect 0 "$BIN" report merge "$OUT/verify-0.json" "$OUT/verify-1.json" --html "$OUT/verify.html" --junit "$OUT/verify.xml"
 $CHECK html verify "$OUT/verify.html"
 # 3 mutants x 2 seeds, one generic-campaign run each, and the correct
-# protocols under the default campaign (2) and the 3 mutants' exposures (vcpu-id).
-$CHECK junit "$OUT/verify.xml" 14 0
+# protocols under the default campaign (3: vcpu-id, mmu-writable, tdp-mmu)
+# and the 3 mutants' exposures (vcpu-id).
+$CHECK junit "$OUT/verify.xml" 15 0
 
 # The CI campaign in three shards, merged, against the unsharded run.
 CAMPAIGN=configs/ci/campaign.yaml

@@ -11,7 +11,7 @@ public struct ConfigOverrides: Equatable, Sendable {
     public var operations: UInt64?
     /// `--vcpus N`.
     public var vcpus: Int?
-    /// `--protocol vcpu-id|mmu-writable`.
+    /// `--protocol vcpu-id|mmu-writable|tdp-mmu`.
     public var `protocol`: ProtocolName?
     /// `--mutant NAME`.
     public var mutant: MutantName?

@@ -83,7 +83,7 @@ struct OverrideOptions: ParsableArguments {
     @Option(help: "Wall-clock budget: 30s, 2m, 500ms, 1h.") var duration: DurationSpec?
     @Option(help: "Guest accesses in total (0 = no operation budget).") var operations: UInt64?
     @Option(help: "Number of vCPU threads.") var vcpus: Int?
-    @Option(help: "vcpu-id | mmu-writable") var `protocol`: ProtocolName?
+    @Option(help: "vcpu-id | mmu-writable | tdp-mmu") var `protocol`: ProtocolName?
     @Option(help: "A known-broken variant (see `mmutorture mutants list`).") var mutant: MutantName?
     @Option(help: "native | deterministic") var mode: ModeName?
 

@@ -267,6 +267,9 @@ extension VM {
     @inline(__always)
     func tdpWriteSPTE<P: Platform>(_ p: P, _ sp: UnsafeMutablePointer<UInt64>, _ new: UInt64) -> UInt64 {
         let old = p.load(sp)
+        // Between the read and the write hardware may set A/D and the fast
+        // path W: the window the atomic update closes.
+        p.perturb(.wpScan)
         if ops.tdpAtomicVolatileUpdate && VM.tdpNeedsAtomicUpdate(old) { return p.exchange(sp, new) }
         p.store(sp, new)
         return old
@@ -278,6 +281,7 @@ extension VM {
     @inline(__always)
     func tdpClearSPTEBits<P: Platform>(_ p: P, _ sp: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 {
         let old = p.load(sp)
+        p.perturb(.wpScan)
         if ops.tdpAtomicVolatileUpdate && VM.tdpNeedsAtomicUpdate(old) { return p.fetchAnd(sp, ~mask) }
         p.store(sp, old & ~mask)
         return old

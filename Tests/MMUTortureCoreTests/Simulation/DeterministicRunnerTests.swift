@@ -42,6 +42,10 @@ final class DeterministicRunnerTests: XCTestCase {
         .obsoleteInHash: 50, .mmuWritableKeep: 50, .flushAfterUnlock: 50, .slowIgnoresHostWritable: 200,
         .idClobbersNX: 50, .zapKeepsRmap: 50, .reloadKeepsRoot: 500, .harvestCopyBeforeFlush: 1_000,
         .ackWithoutFlush: 1_000,
+        // The TDP MMU's, measured at seeds 1-3: tdp-write-once-volatile 4-16,
+        // tdp-dirty-enable-no-flush 33-104, tdp-unmap-skips-invalid-roots
+        // and tdp-wrprot-skips-mmu-writable 1-3, the rest 1.
+        .tdpWriteOnceVolatile: 2_000, .tdpDirtyEnableNoFlush: 3_000,
     ]
 
     func testEveryMutantIsCaughtWithItsInvariant() {
