@@ -5,7 +5,7 @@ job) parse, and the shard index and total each engine would give reach
 mmutorture's shard: every shard command is run as the engine would run it
 (its environment variables or matrix values filled in), each shard report
 must say it is shard K of N, and the merge command must merge all N into
-the whole campaign (6 runs of configs/ci/campaign.yaml).
+the whole campaign (7 runs of configs/ci/campaign.yaml).
 
 The commands run the real binary through a stand-in `mmutorture` that only
 shortens `run` (--duration 100ms): the shard options pass through as the
@@ -24,7 +24,7 @@ import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, ".build/release/mmutorture"))
-CAMPAIGN_RUNS = 6  # configs/ci/campaign.yaml: six scenarios, one run each
+CAMPAIGN_RUNS = 7  # configs/ci/campaign.yaml: seven scenarios (tdp-mmu-tdp the seventh), one run each
 ENGINE_VARS = ("JOB_COMPLETION_INDEX", "MMUTORTURE_SHARDS", "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT",
                "SLURM_ARRAY_TASK_MIN", "CI_NODE_INDEX", "CI_NODE_TOTAL")
 

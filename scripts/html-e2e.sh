@@ -67,7 +67,9 @@ expect 0 "$BIN" run "$CAMPAIGN" --duration 300ms --quiet --report "$OUT/whole.js
 expect 0 "$BIN" report merge "$OUT"/shard-*.json --report "$OUT/merged.json" --junit "$OUT/merged.xml" --html "$OUT/merged.html"
 python3 scripts/same-campaign.py "$OUT/whole.json" "$OUT/merged.json"
 $CHECK html merged "$OUT/merged.html"
-$CHECK junit "$OUT/merged.xml" 6 0
+# One testcase per scenario of the CI campaign: 3 protocols x the paging
+# modes each models (vcpu-id 3, mmu-writable 3, tdp-mmu 1).
+$CHECK junit "$OUT/merged.xml" 7 0
 
 # Bad input: exit 2, one line naming the file or option.
 expect 2 "$BIN" report html "$OUT/no-such.json" -o "$OUT/x.html"

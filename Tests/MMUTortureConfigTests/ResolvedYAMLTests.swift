@@ -86,7 +86,9 @@ final class ResolvedYAMLTests: XCTestCase {
     func testMultiScenarioCampaignPrintsOneDocumentPerScenario() throws {
         let campaign = try ConfigLoader.load(path: repositoryRoot.appendingPathComponent("configs/ci/campaign.yaml").path)
         let yaml = campaign.resolvedYAML()
-        XCTAssertEqual(yaml.components(separatedBy: "\n---\n").count, campaign.runs.count + 1)
+        // The campaign's own document, then its 7 scenarios (tdp-mmu-tdp included).
+        XCTAssertEqual(yaml.components(separatedBy: "\n---\n").count, 8)
         XCTAssertTrue(yaml.contains("# scenario mmu-writable-shadow32 ("))
+        XCTAssertTrue(yaml.contains("# scenario tdp-mmu-tdp ("))
     }
 }

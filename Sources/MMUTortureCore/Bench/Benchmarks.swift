@@ -76,14 +76,17 @@ public enum Benchmarks {
     /// rcu-lifetime checks on), each fix followed by a reset of the spte to
     /// read-only, like the bare loop. Optionally records each fault's
     /// latency in ns.
+    /// `protocolName: .tdpMMU` with `fastPath: false` measures the TDP
+    /// MMU's page fault under the mmu-lock held for read
+    /// (`VM.tdpPageFault`), the vCPUs faulting in parallel.
     static func harnessFastPath<R: RCUFlavor>(_ flavor: R.Type, threads: Int, shared: Bool, durationNanoseconds: UInt64,
-                                             fastPath: Bool = true,
+                                             fastPath: Bool = true, protocolName: ProtocolName = .vcpuID,
                                              latency: UnsafeMutablePointer<Histogram<UInt64>>? = nil,
                                              frames: Int = 256) -> Double {
         var config = VMConfig()
         config.frames = max(frames, threads * 8)
         config.vcpus = threads
-        var ops = ProtocolOps(protocolName: .vcpuID)
+        var ops = ProtocolOps(protocolName: protocolName)
         ops.fastPathEnabled = fastPath
         config.ops = ops
         let storage = VMStorage(config: config)
@@ -109,10 +112,16 @@ public enum Benchmarks {
                 let v = locals + t
                 // Disjoint sptes sit on separate cache lines.
                 let gfn = shared ? 0 : t * 8
-                _ = vm.slowPageFault(p, v, addr: gfn, gfn: gfn, write: false, checker: checker)
+                let tdp = vm.isTDP
+                if tdp {
+                    while vm.tdpPageFault(p, v, addr: gfn, gfn: gfn, write: false, checker: checker) != .installed {}
+                } else {
+                    _ = vm.slowPageFault(p, v, addr: gfn, gfn: gfn, write: false, checker: checker)
+                }
                 _ = mmut_fetch_add(ready, 1)
                 while mmut_load_acquire(ready) < UInt64(threads) { mmut_cpu_relax() }
-                let sp = vm.sptep(global: vm.rmapEntry(gfn: gfn, 0))
+                let sp = tdp ? vm.tdpWalk(p, root: v.pointee.root - 1, gfn: gfn, level: 1)!
+                             : vm.sptep(global: vm.rmapEntry(gfn: gfn, 0))
                 var n: UInt64 = 0
                 while mmut_load_relaxed(stop) == 0 {
                     for _ in 0..<64 {
@@ -120,6 +129,8 @@ public enum Benchmarks {
                         let fixed: Bool
                         if fastPath {
                             fixed = vm.fastPageFault(p, v, addr: gfn, gfn: gfn, checker: checker) == .fixed
+                        } else if tdp {
+                            fixed = vm.tdpPageFault(p, v, addr: gfn, gfn: gfn, write: true, checker: checker) == .installed
                         } else {
                             fixed = vm.slowPageFault(p, v, addr: gfn, gfn: gfn, write: true, checker: checker) == .installed
                         }
@@ -275,6 +286,19 @@ public enum Benchmarks {
                                        detail: "\(millions(legs[0])) vs \(millions(legs[1])) write faults fixed/s/vCPU"
                                            + (vcpus == 2 ? " (2 vCPUs)" : ""),
                                        target: vcpus == 2 ? ">= 5" : nil))
+        }
+
+        // 2b. the TDP MMU's page fault under the read lock, beside the
+        // rmap-era slow path under the exclusive lock (the same loop).
+        for vcpus in [1, 2, 4] {
+            progress("TDP MMU faults under the read lock vs rmap-era faults under the mmu-lock, \(vcpus) vCPU(s)")
+            let legs = alternate(rounds: o.rounds, [
+                { harnessFastPath(MembRCU.self, threads: vcpus, shared: false, durationNanoseconds: leg,
+                                  fastPath: false, protocolName: .tdpMMU) },
+                { harnessFastPath(MembRCU.self, threads: vcpus, shared: false, durationNanoseconds: leg, fastPath: false) },
+            ])
+            figures.append(BenchFigure(name: "tdp_read_lock_faults_\(vcpus)vcpu", samples: ratios(legs[0], legs[1]),
+                                       detail: "tdp-mmu \(millions(legs[0])) vs vcpu-id \(millions(legs[1])) write faults/s/vCPU"))
         }
 
         // 3. checker_overhead

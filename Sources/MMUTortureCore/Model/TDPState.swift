@@ -40,6 +40,10 @@ public struct TDPState {
     /// `kvm->mmu_invalidate_range_start` / `_end` (gfns, end exclusive).
     public let rangeStart: UnsafeMutablePointer<UInt64>
     public let rangeEnd: UnsafeMutablePointer<UInt64>
+    /// Dirty logging's mode: 0 = W (write-protect, faults mark the bitmap),
+    /// 1 = D (the D bits are harvested and cleared, as with PML / A/D
+    /// tracking). Chosen per run by the first mmu thread's stream.
+    public let dirtyLogMode: UnsafeMutablePointer<UInt64>
     /// `tdp_mmu_pages_lock`, the page allocator and the host page-table
     /// lock in one: never held while waiting for the mmu-lock, a flush or
     /// a grace period.
@@ -69,12 +73,13 @@ public struct TDPState {
         }
         return TDPState(roots: words(maxRoots), refs: words(pages), rootFlags: words(pages),
                         caches: words(vcpus * cacheSize), pendingFree: words(pages), pendingCount: words(1),
-                        rangeStart: words(1), rangeEnd: words(1), pagesLock: MMULock.allocate(),
+                        rangeStart: words(1), rangeEnd: words(1), dirtyLogMode: words(1), pagesLock: MMULock.allocate(),
                         ptState: words(pages), frozenOwner: words(pages * 512))
     }
 
     func deallocate() {
-        for p in [roots, refs, rootFlags, caches, pendingFree, pendingCount, rangeStart, rangeEnd, ptState, frozenOwner] {
+        for p in [roots, refs, rootFlags, caches, pendingFree, pendingCount, rangeStart, rangeEnd, dirtyLogMode, ptState,
+                  frozenOwner] {
             p.deallocate()
         }
         pagesLock.deallocate()

@@ -148,10 +148,15 @@ extension VM {
         p.lock(mmuLock)
         for gfn in 0..<frames where p.load(dirtyBitmap + gfn) != 0 { p.store(dirtyBitmap + gfn, 0) }
         unlockMMU(p, checker: checker)
+        // W mode: write-protect the slot; D mode: clear the D bits
+        // (`kvm_tdp_mmu_clear_dirty_slot`), so that a write sets D again.
+        let dMode = p.load(tdp.dirtyLogMode) != 0
+        let bit = dMode ? SPTE.dirtyMask : SPTE.writableMask
         p.lockShared(mmuLock)
         p.rcuReadLock()
         var none = false
-        tdpForEachRoot(p, includeInvalid: false, checker: checker) { root in
+        // D mode: invalid roots that are still to be zapped hold D bits too.
+        tdpForEachRoot(p, includeInvalid: dMode, checker: checker) { root in
             var gfn = 0
             var progress = 0
             while gfn < frames {
@@ -164,11 +169,12 @@ extension VM {
                 if let sp = tdpWalk(p, root: root, gfn: gfn, level: 1) {
                     var old = p.load(sp)
                     while !SPTE.isFrozen(old) && old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0
-                            && old & SPTE.writableMask != 0 {
-                        let new = old & ~SPTE.writableMask
+                            && old & bit != 0 {
+                        let new = old & ~bit
                         if tdpSetSPTEAtomic(p, sp, old: old, new: new, gfn: gfn, checker: checker) {
                             p.trace(.dirtyLogWP, gfn: gfn, old, new)
-                            tdpNoteWriteRemoved(p, gfn: gfn, old: old, new: new, exclusive: false)
+                            tdpHandleChanged(p, gfn: gfn, old: old, new: new, level: 1, exclusive: false, logsDirty: false,
+                                             checker: checker)
                             break
                         }
                         old = p.load(sp)
@@ -198,19 +204,25 @@ extension VM {
         tdpAssertWriteLocked(p, checker: checker)
         p.count(.harvests)
         var logged: [Int] = []
+        // W mode: the bitmap's gfns lose W; D mode: every D is harvested
+        // and cleared as well (the bitmap still has what faults marked).
+        let dMode = p.load(tdp.dirtyLogMode) != 0
+        let bit = dMode ? SPTE.dirtyMask : SPTE.writableMask
         p.rcuReadLock()
-        for gfn in 0..<frames where p.load(dirtyBitmap + gfn) != 0 {
-            guard p.exchange(dirtyBitmap + gfn, 0) != 0 else { continue }
-            logged.append(gfn)
-            tdpForEachRoot(p, includeInvalid: false, checker: checker) { root in
+        for gfn in 0..<frames {
+            var dirty = p.load(dirtyBitmap + gfn) != 0 && p.exchange(dirtyBitmap + gfn, 0) != 0
+            guard dirty || dMode else { continue }
+            tdpForEachRoot(p, includeInvalid: dMode, checker: checker) { root in
                 guard let sp = tdpWalk(p, root: root, gfn: gfn, level: 1) else { return }
                 let old = p.load(sp)
-                guard old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 && old & SPTE.writableMask != 0 else { return }
-                let was = tdpClearSPTEBits(p, sp, SPTE.writableMask)
-                p.trace(.dirtyLogWP, gfn: gfn, was, was & ~SPTE.writableMask)
-                tdpHandleChanged(p, gfn: gfn, old: was, new: was & ~SPTE.writableMask, level: 1, exclusive: true,
+                guard old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 && old & bit != 0 else { return }
+                let was = tdpClearSPTEBits(p, sp, bit)
+                if was & bit != 0 { dirty = true }
+                p.trace(.dirtyLogWP, gfn: gfn, was, was & ~bit)
+                tdpHandleChanged(p, gfn: gfn, old: was, new: was & ~bit, level: 1, exclusive: true, logsDirty: false,
                                  checker: checker)
             }
+            if dirty { logged.append(gfn) }
         }
         p.rcuReadUnlock()
         if !logged.isEmpty { tdpFlush(p, gfn: -1) }

@@ -301,9 +301,11 @@ extension VM {
     }
 
     /// `handle_changed_spte`: a removed page table is handled recursively; a
-    /// leaf that stops mapping its page carries D into the host page.
+    /// leaf that loses D carries it into the host page and, as
+    /// `handle_changed_spte_dirty_log` does, into the dirty log (not when the
+    /// dirty log's own harvest clears it: `logsDirty` false).
     func tdpHandleChanged<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64, level: Int, exclusive: Bool,
-                                       checker: ViolationSink) {
+                                       logsDirty: Bool = true, checker: ViolationSink) {
         guard old & SPTE.presentMask != 0 else { return }
         if level > 1 {
             if new & SPTE.presentMask == 0 || SPTE(raw: new).childIndex != SPTE(raw: old).childIndex {
@@ -317,7 +319,10 @@ extension VM {
         // kvm_set_pfn_dirty whenever D leaves the spte (dropped, or cleared
         // from the value the xchg replaced).
         let dropsDirty = old & SPTE.dirtyMask != 0 && (!keepsPage || new & SPTE.dirtyMask == 0)
-        if dropsDirty { p.store(pfnDirty + pfn, 1) }
+        if dropsDirty {
+            p.store(pfnDirty + pfn, 1)
+            if logsDirty { markPageDirty(p, gfn: gfn) }
+        }
         // host-page: until now this spte mapped the page.
         if !keepsPage && checks && p.load(pfnState + pfn) & VM.pfnFreed != 0 {
             checker.report(p, .freedHostPageMapped, vcpu: nil, gfn: gfn, spteA: old)

@@ -80,7 +80,7 @@ public enum TDPMMUProtocol: ModelledProtocol {
                    summary: "write-lock paths store a spte plainly (WRITE_ONCE) even when it has volatile bits, losing a D set by hardware",
                    expectedInvariants: [.dirtyBit, .dirtyLog], protocols: [.tdpMMU],
                    source: "upstream ba3a6120a4e7 (2022); kvm_tdp_mmu_write_spte, spte_needs_atomic_update",
-                   exposure: MutantExposure(hotFrames: 8, writeRatio: 0.5, mmu: .only(dirtyLog: 2, invalidateRange: 4, invalidatePage: 2, audit: 1),
+                   exposure: MutantExposure(hotFrames: 2, writeRatio: 0.5, mmu: .only(dirtyLog: 2, invalidateRange: 4, invalidatePage: 2, audit: 1),
                                             perturbPoints: [.wpScan], perturbProbability: 0.5),
                    apply: { $0.tdpAtomicVolatileUpdate = false }),
         MutantInfo(name: .tdpDirtyEnableNoFlush,

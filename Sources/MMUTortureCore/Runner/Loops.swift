@@ -118,6 +118,11 @@ extension VM {
         let total = table.reduce(0) { $0 + $1.1 }
         guard total > 0 else { return }
         let hot = max(1, min(hotFrames, frames))
+        // tdp-mmu: the first mmu thread picks the run's dirty-logging mode
+        // (W or D bits), so that seeds cover both.
+        if isTDP && p.threadIndex == vcpuCount {
+            p.store(tdp.dirtyLogMode, UInt64(p.state.pointee.rng.below(2)))
+        }
         // The gfns this thread protected, most recent last.
         let capacity = max(1, min(32, hot / 2))
         var auditCursor = 0
