@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MMUTortureCampaign
 import MMUTortureConfig
 import MMUTortureCore
@@ -21,13 +24,20 @@ struct MutantsHuntCommand: ParsableCommand {
     @Option var seed: UInt64 = 1
     @Option var executions: Int = 2_000
     @Flag var noShrink = false
+    @Option var scenario: [String] = []
 
     func run() throws {
         guard let s = ReachedSite(name: site, operation: operation), let op = MutationOperators.named(operatorName) else {
             printError("mmutorture: mutants hunt: bad site, operation or operator")
             throw ExitCode(2)
         }
-        let subject = MutantsSweepCommand.subject(protocol: `protocol`, seed: seed, shrink: !noShrink)
+        // A child of `mutants sweep`: it ends with its parent (Ctrl-C, a kill).
+        let parent = getppid()
+        Thread.detachNewThread {
+            while getppid() == parent { usleep(200_000) }
+            Glibc.exit(130)
+        }
+        let subject = MutantsSweepCommand.subject(protocol: `protocol`, seed: seed, shrink: !noShrink, only: scenario)
         let attempt = subject.hunt(SimMutation(site: s, operator: op), seed: seed, executions: executions)
         let data = try JSONEncoder().encode(attempt)
         FileHandle.standardOutput.write(data + Data("\n".utf8))
@@ -40,6 +50,7 @@ struct ProcessMutationSubject: MutationSubject {
     let base: VMMutationSubject
     let protocolName: ProtocolName
     let shrink: Bool
+    let scenarios: [String]
 
     func discover(seed: UInt64, executions: Int) -> SiteDiscovery { base.discover(seed: seed, executions: executions) }
 
@@ -51,6 +62,7 @@ struct ProcessMutationSubject: MutationSubject {
                     "--operation", mutation.operation.description, "--operator", mutation.mutationOperator.name,
                     "--seed", "\(seed)", "--executions", "\(executions)"]
         if !shrink { args.append("--no-shrink") }
+        for s in scenarios { args += ["--scenario", s] }
         child.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_BACKTRACE"] = "enable=no"
