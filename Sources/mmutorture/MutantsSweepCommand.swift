@@ -39,6 +39,8 @@ struct MutantsSweepCommand: ParsableCommand {
     @Option(help: "Only this scenario of the portfolio (repeatable): default, default-two-mmu-threads, exposure-of-MUTANT.")
     var scenario: [String] = []
     @Option(help: "The declared-equivalent mutants.") var equivalents: String = "configs/equivalent-mutants.txt"
+    @Option(help: "Seconds a mutant's search may take before it is stopped and counted as a hang (default: 120 + 20 ms per execution of its budget).")
+    var mutantTimeout: Double?
     @Flag(help: "Do not shrink the killing executions (faster; the schedules are the unshrunk ones).") var noShrink = false
     @OptionGroup(title: "Reports") var reports: ReportOptions
 
@@ -72,7 +74,9 @@ struct MutantsSweepCommand: ParsableCommand {
                 }
             }
             let base = MutantsSweepCommand.subject(protocol: p, seed: seed, shrink: !noShrink, only: scenario)
-            let subject = ProcessMutationSubject(base: base, protocolName: p, shrink: !noShrink, scenarios: scenario)
+            let subject = ProcessMutationSubject(base: base, protocolName: p, shrink: !noShrink, scenarios: scenario,
+                                                 timeoutSeconds: mutantTimeout
+                                                     ?? 120 + 0.02 * Double(executions * base.scenarios.count))
             var s = MutationSweep.Settings()
             s.executions = executions
             s.seeds = seeds
