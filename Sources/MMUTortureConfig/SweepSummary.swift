@@ -17,14 +17,17 @@ public struct SweepSummary: Codable, Equatable, Sendable {
         /// Executions until the kill (or all those run).
         public var executions: Int
         public var seed: UInt64?
+        /// The scenario of the killing execution.
+        public var scenario: String?
         /// The killing execution's shrunk schedule.
         public var schedule: String?
         /// The declared reason for an equivalent mutant.
         public var reason: String?
 
         public init(protocol p: String, site: String, operation: String, operator op: String, verdict: String, killedBy: String? = nil,
-                    message: String? = nil, executions: Int, seed: UInt64? = nil, schedule: String? = nil,
-                    reason: String? = nil) {
+                    message: String? = nil, executions: Int, seed: UInt64? = nil, scenario: String? = nil,
+                    schedule: String? = nil, reason: String? = nil) {
+            self.scenario = scenario
             self.protocol = p
             self.site = site
             self.operation = operation
@@ -39,7 +42,7 @@ public struct SweepSummary: Codable, Equatable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case `protocol`, site, operation, `operator`, verdict, message, executions, seed, schedule, reason
+            case `protocol`, site, operation, `operator`, verdict, message, executions, seed, scenario, schedule, reason
             case killedBy = "killed_by"
         }
     }

@@ -36,7 +36,11 @@ struct MutantsSweepCommand: ParsableCommand {
     @Option(help: "Clean executions per seed that find the reached sites (default: --executions).")
     var discoveryExecutions: Int?
     @Option(help: "Mutants searched at once (default: the core count).") var jobs: Int?
+    @Option(help: "Only this scenario of the portfolio (repeatable): default, default-two-mmu-threads, exposure-of-MUTANT.")
+    var scenario: [String] = []
     @Option(help: "The declared-equivalent mutants.") var equivalents: String = "configs/equivalent-mutants.txt"
+    @Option(help: "Seconds a mutant's search may take before it is stopped and counted as a hang (default: 120 + 20 ms per execution of its budget).")
+    var mutantTimeout: Double?
     @Flag(help: "Do not shrink the killing executions (faster; the schedules are the unshrunk ones).") var noShrink = false
     @OptionGroup(title: "Reports") var reports: ReportOptions
 
@@ -62,8 +66,17 @@ struct MutantsSweepCommand: ParsableCommand {
         var scenarios: [ScenarioResult] = []
         let start = monotonicNanoseconds()
         for p in protocols {
-            let subject = ProcessMutationSubject(base: MutantsSweepCommand.subject(protocol: p, seed: seed, shrink: !noShrink),
-                                                 protocolName: p, shrink: !noShrink)
+            let names = MutantsSweepCommand.scenarioNames(protocol: p)
+            for name in scenario where !names.contains(name) {
+                try withInputErrorsReported {
+                    throw UsageFailure(description: "--scenario: no scenario '\(name)' for \(p.rawValue) (scenarios: "
+                                       + names.joined(separator: ", ") + ")")
+                }
+            }
+            let base = MutantsSweepCommand.subject(protocol: p, seed: seed, shrink: !noShrink, only: scenario)
+            let subject = ProcessMutationSubject(base: base, protocolName: p, shrink: !noShrink, scenarios: scenario,
+                                                 timeoutSeconds: mutantTimeout
+                                                     ?? 120 + 0.02 * Double(executions * base.scenarios.count))
             var s = MutationSweep.Settings()
             s.executions = executions
             s.seeds = seeds
@@ -135,19 +148,39 @@ struct MutantsSweepCommand: ParsableCommand {
         throw ExitCode(passed ? 0 : 1)
     }
 
-    /// The sweep's scenario: the default campaign, deterministic, for protocol `p`.
-    static func subject(protocol p: ProtocolName, seed: UInt64, shrink: Bool) -> VMMutationSubject {
-        var config = CampaignConfig.default
-        config.protocol = p
-        config.mode = .deterministic
-        config.seed = seed
+    /// The sweep's scenarios for protocol `p`, the same for every mutant:
+    /// the default campaign, the same with two mmu-lock threads (mmu-lock
+    /// holders racing each other's buffered stores), then every exposure
+    /// scenario of the hand-written catalogue (with the correct protocol),
+    /// deterministic.
+    /// (`only`: these scenarios alone.)
+    static func portfolio(protocol p: ProtocolName) -> [(ProtocolName, String, CampaignConfig)] {
+        var portfolio = MutantVerification.cleanScenarios(mutants: ProtocolVariants.mutants).filter { $0.0 == p }
+        var twoLockHolders = CampaignConfig.default
+        twoLockHolders.protocol = p
+        twoLockHolders.mmu.threads = 2
+        portfolio.insert((p, "default-two-mmu-threads", twoLockHolders), at: min(1, portfolio.count))
+        return portfolio
+    }
+
+    static func scenarioNames(protocol p: ProtocolName) -> [String] { portfolio(protocol: p).map(\.1) }
+
+    static func subject(protocol p: ProtocolName, seed: UInt64, shrink: Bool, only: [String] = []) -> VMMutationSubject {
+        let scenarios = portfolio(protocol: p)
+            .filter { only.isEmpty || only.contains($0.1) }
+            .map { _, name, c -> VMMutationSubject.Scenario in
+                var config = c
+                config.mode = .deterministic
+                config.seed = seed
+                return VMMutationSubject.Scenario(name: name, params: RunParameters(config))
+            }
         var settings = DeterministicSettings()
         settings.shrink = shrink
         // A bounded shrink: the sweep shrinks every kill.
         settings.shrinkExecutions = 2_000
         settings.shrinkSearchExecutions = 200
         settings.shrinkSteps = 20_000_000
-        return VMMutationSubject(params: RunParameters(config), settings: settings)
+        return VMMutationSubject(scenarios: scenarios, settings: settings)
     }
 
     func line(_ r: MutationSweep.MutantResult) -> String {
@@ -155,6 +188,7 @@ struct MutantsSweepCommand: ParsableCommand {
         switch r.verdict {
         case .killed:
             return "killed    \(what): \(r.kill?.killedBy ?? "?") after \(r.executions) executions"
+                + (r.kill?.scenario.map { " (scenario \($0))" } ?? "")
         case .survived:
             return "SURVIVED  \(what): no violation in \(r.executions) executions"
         case .equivalent:
@@ -229,7 +263,8 @@ struct MutantsSweepCommand: ParsableCommand {
                 mutants.append(SweepSummary.Mutant(
                     protocol: p.rawValue, site: m.mutant.site.name, operation: m.mutant.site.operation.description,
                     operator: m.mutant.operatorName, verdict: m.verdict.rawValue, killedBy: k?.killedBy, message: k?.message,
-                    executions: m.executions, seed: k?.seed, schedule: k?.schedule, reason: m.declaration?.reason))
+                    executions: m.executions, seed: k?.seed, scenario: k?.scenario, schedule: k?.schedule,
+                    reason: m.declaration?.reason))
                 if m.verdict == .survived {
                     survivors.append(SweepSummary.Survivor(protocol: p.rawValue, site: m.mutant.site.name, operator: m.mutant.operatorName))
                 }

@@ -83,4 +83,40 @@ final class MutationSweepTests: XCTestCase {
         XCTAssertNotNil(d?.declaration(protocol: "vcpu-id", site: "a.swift:1:2", operator: "drop-barrier"))
         XCTAssertNil(d?.declaration(protocol: "mmu-writable", site: "a.swift:1:2", operator: "drop-barrier"))
     }
+
+    /// Recording the sites reached changes no execution: the same seed
+    /// gives the same trace hashes with and without it.
+    func testRecordingSitesChangesNoExecution() {
+        func hashes(record: Bool) -> [UInt64] {
+            let executor = SimExecutor(threadCount: 2)
+            executor.configureMutation(nil, recordSites: record)
+            let m = UnsafeMutablePointer<UInt64>.allocate(capacity: ToyPaths.words)
+            defer { m.deallocate() }
+            var out: [UInt64] = []
+            executor.explore(scheduler: RandomWalkScheduler(seed: 7, maxExecutions: 50, flushProbability: 0.1),
+                             maxExecutions: 50, makeBodies: {
+                m.initialize(repeating: 0, count: ToyPaths.words)
+                return [{ ToyPaths.dekker0($0, m) }, { ToyPaths.dekker1($0, m) }]
+            }) { e in
+                out.append(e.traceHash)
+                return true
+            }
+            if record { XCTAssertEqual(executor.reachedSites.count, 6) }
+            return out
+        }
+        let plain = hashes(record: false)
+        XCTAssertEqual(plain.count, 50)
+        XCTAssertEqual(plain, hashes(record: true))
+    }
+
+    /// A site's name parses back, and its path names the path file.
+    func testSiteNames() {
+        let s = ReachedSite(name: "Sources/MMUTortureCore/Paths/FastPageFault.swift:111:47", operation: "smp-mb")
+        XCTAssertEqual(s?.operation, .fullBarrier)
+        XCTAssertEqual(s?.line, 111)
+        XCTAssertEqual(s?.pathName, "fast-page-fault")
+        XCTAssertEqual(s?.name, "Sources/MMUTortureCore/Paths/FastPageFault.swift:111:47")
+        XCTAssertNil(ReachedSite(name: "FastPageFault.swift:111", operation: "smp-mb"))
+        XCTAssertNil(ReachedSite(name: "a.swift:1:2", operation: "mfence"))
+    }
 }

@@ -142,8 +142,10 @@ extension VM {
         if write {
             v.pointee.writeSeq &+= 1
             let value = (UInt64(v.pointee.id &+ 1) << 48) | (v.pointee.writeSeq & 0xFFFF_FFFF_FFFF)
-            p.store(pfnData + pfnIndex, value)
-            if p.load(pfnWritten + pfnIndex) == 0 { p.store(pfnWritten + pfnIndex, 1) }
+            // The guest's own write (the workload, not KVM's) and the
+            // checker's record of it: ghost accesses, not mutation sites.
+            p.ghostStore(pfnData + pfnIndex, value)
+            if p.ghostLoad(pfnWritten + pfnIndex) == 0 { p.ghostStore(pfnWritten + pfnIndex, 1) }
             p.count(.writes)
             if checks { checkWriteNotProtected(p, vcpu: v.pointee.id, gfn: gfn, pfn: pfnIndex, value: value, checker: checker) }
         } else {

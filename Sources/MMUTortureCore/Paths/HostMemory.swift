@@ -51,7 +51,7 @@ extension VM {
                 global(Global.hostAllocCursor).pointee = UInt64(cursor)
                 p.store(pfnData + cursor, p.load(swap + gfn))
                 p.store(pfnDirty + cursor, 0)
-                p.store(pfnWritten + cursor, 0)
+                p.ghostStore(pfnWritten + cursor, 0)
                 pfnGFN[cursor] = UInt64(gfn)
                 p.store(pfnRefcount + cursor, 1)   // the host page table's reference
                 p.store(pfnState + cursor, VM.pfnAllocated | (readOnly ? 0 : VM.pfnHostWritable))

@@ -135,7 +135,7 @@ extension VM {
             // Emulate the write under the mmu-lock (kvm_write_guest): the host
             // page and the dirty log see it; the gfn is never mapped writable.
             p.store(pfnData + pfn, writeValue(v))
-            p.store(pfnWritten + pfn, 1)
+            p.ghostStore(pfnWritten + pfn, 1)
             p.store(pfnDirty + pfn, 1)
             markPageDirty(p, gfn: gfn)
             p.count(.emulatedWrites)

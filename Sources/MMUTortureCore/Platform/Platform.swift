@@ -153,7 +153,9 @@ extension Platform {
 }
 
 /// The checker's ghost state: which gfns are protected, the flush clock,
-/// the poison written into freed memory. The paths keep it, through the
+/// the poison written into freed memory, which host pages were written;
+/// and the guest's own data writes (the workload KVM serves). The paths
+/// keep it, through the
 /// platform like any shared word so that the checks see it in order, but
 /// it is no part of the protocol (the kernel has none of it), so its
 /// accesses are not sites a mutation sweep changes (docs/mutation.md).

@@ -8,6 +8,8 @@ public struct MutantAttempt: Sendable, Codable, Equatable {
     public var killedBy: String?
     /// The violation's message.
     public var message: String?
+    /// The scenario of the killing execution (subjects with several).
+    public var scenario: String?
     /// The killing execution's schedule, shrunk (replayable with the mutant applied).
     public var schedule: String?
     public var seconds: Double

@@ -1,53 +1,85 @@
 /// The VM's protocol paths as a mutation subject: the deterministic mode's
 /// executions (`DeterministicRunner`, the same vCPU and mmu-lock loops)
-/// under `params` and `settings`.
+/// under `settings`, in each of a fixed portfolio of scenarios.
+///
+/// The portfolio is the same for every mutant (the sweep uses the default
+/// campaign and the exposure scenarios of the hand-written catalogue, with
+/// the correct protocol): a mutant is searched in one scenario after
+/// another, `executions` each, until one kills it.
 public struct VMMutationSubject: MutationSubject {
-    public let params: RunParameters
+    public struct Scenario: Sendable {
+        public var name: String
+        public var params: RunParameters
+        public init(name: String, params: RunParameters) {
+            var p = params
+            // Bounded by executions only: the verdicts are reproducible.
+            p.durationNanoseconds = 0
+            self.name = name
+            self.params = p
+        }
+    }
+
+    public let scenarios: [Scenario]
     public let settings: DeterministicSettings
 
-    public init(params: RunParameters, settings: DeterministicSettings) {
-        var p = params
-        // Bounded by executions only: the verdicts are reproducible.
-        p.durationNanoseconds = 0
-        self.params = p
+    public init(scenarios: [Scenario], settings: DeterministicSettings) {
+        precondition(!scenarios.isEmpty, "a mutation subject needs a scenario")
+        self.scenarios = scenarios
         self.settings = settings
     }
 
+    /// Every scenario, `executions` clean executions each.
     public func discover(seed: UInt64, executions: Int) -> SiteDiscovery {
-        var p = params
-        p.seed = seed
-        var s = settings
-        s.executions = executions
-        s.recordSites = true
-        s.mutation = nil
-        s.shrink = false
-        let runner = DeterministicRunner(params: p, settings: s)
-        let r = runner.run()
-        var problem: String?
-        if let e = r.harnessError {
-            problem = e
-        } else if let f = r.failure, let v = f.shrunk.violations.first {
-            problem = "\(v.invariant.rawValue): \(v.message) (schedule \(f.schedule))"
+        var all = Set<ReachedSite>()
+        var total = 0
+        for sc in scenarios {
+            var p = sc.params
+            p.seed = seed
+            var s = settings
+            s.executions = executions
+            s.recordSites = true
+            s.mutation = nil
+            s.shrink = false
+            let runner = DeterministicRunner(params: p, settings: s)
+            let r = runner.run()
+            total += r.executions
+            all.formUnion(runner.reachedSites)
+            if let e = r.harnessError {
+                return SiteDiscovery(sites: all, executions: total, problem: "scenario \(sc.name): \(e)")
+            }
+            if let f = r.failure, let v = f.shrunk.violations.first {
+                return SiteDiscovery(sites: all, executions: total,
+                                     problem: "scenario \(sc.name): \(v.invariant.rawValue): \(v.message) (schedule \(f.schedule))")
+            }
         }
-        return SiteDiscovery(sites: runner.reachedSites, executions: r.executions, problem: problem)
+        return SiteDiscovery(sites: all, executions: total)
     }
 
+    /// Scenario after scenario, `executions` each, until one kills the mutant.
     public func hunt(_ mutation: SimMutation, seed: UInt64, executions: Int) -> MutantAttempt {
-        var p = params
-        p.seed = seed
-        var s = settings
-        s.executions = executions
-        s.mutation = mutation
-        s.recordSites = false
-        let r = DeterministicRunner(params: p, settings: s).run()
-        var a = MutantAttempt(seed: seed, executions: r.executions, seconds: r.durationSeconds)
-        if let f = r.failure, let v = f.shrunk.violations.first {
-            a.killedBy = v.invariant.rawValue
-            a.message = v.message
-            a.schedule = f.schedule.description
-        } else if let e = r.harnessError {
-            a.killedBy = e.contains("deadlock") ? "deadlock" : e.contains("step limit") ? "step-limit" : "harness"
-            a.message = e
+        var a = MutantAttempt(seed: seed, executions: 0)
+        for sc in scenarios {
+            var p = sc.params
+            p.seed = seed
+            var s = settings
+            s.executions = executions
+            s.mutation = mutation
+            s.recordSites = false
+            let r = DeterministicRunner(params: p, settings: s).run()
+            a.executions += r.executions
+            a.seconds += r.durationSeconds
+            if let f = r.failure, let v = f.shrunk.violations.first {
+                a.killedBy = v.invariant.rawValue
+                a.message = v.message
+                a.schedule = f.schedule.description
+            } else if let e = r.harnessError {
+                a.killedBy = e.contains("deadlock") ? "deadlock" : e.contains("step limit") ? "step-limit" : "harness"
+                a.message = e
+            }
+            if a.killed {
+                a.scenario = sc.name
+                break
+            }
         }
         return a
     }
