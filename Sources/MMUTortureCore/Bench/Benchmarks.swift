@@ -351,12 +351,12 @@ public enum Benchmarks {
             params.workload.pattern = .uniform
             var peak = 0.0
             let rates = alternate(rounds: o.rounds, [{
-                let (rate, rss) = withPeakResident { runRate(params, .fastFixed) }
+                let (rate, rss) = withPeakResident { runRate(params, .accesses) }
                 peak = max(peak, rss)
                 return rate
             }])[0]
             figures.append(BenchFigure(name: "scaling_frames_\(frames / 1024)k", samples: rates,
-                                       detail: "fast-path fixes/s, default run, uniform accesses; peak RSS \(mebibytes(peak))"))
+                                       detail: "guest accesses/s, default run, uniform over the frames; peak RSS \(mebibytes(peak))"))
         }
 
         // 6. deterministic mode: the default scenario, then how an
