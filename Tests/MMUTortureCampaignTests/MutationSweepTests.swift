@@ -115,6 +115,10 @@ final class MutationSweepTests: XCTestCase {
         XCTAssertEqual(s?.operation, .fullBarrier)
         XCTAssertEqual(s?.line, 111)
         XCTAssertEqual(s?.pathName, "fast-page-fault")
+        XCTAssertEqual(ReachedSite(name: "Sources/MMUTortureCore/Paths/TDPFault.swift:1:1", operation: "smp-mb")?.pathName,
+                       "tdp-fault", "an acronym is one word")
+        XCTAssertEqual(ReachedSite(name: "Sources/MMUTortureCore/Paths/SlowPageFault.swift:1:1", operation: "smp-mb")?.pathName,
+                       "slow-page-fault")
         XCTAssertEqual(s?.name, "Sources/MMUTortureCore/Paths/FastPageFault.swift:111:47")
         XCTAssertNil(ReachedSite(name: "FastPageFault.swift:111", operation: "smp-mb"))
         XCTAssertNil(ReachedSite(name: "a.swift:1:2", operation: "mfence"))

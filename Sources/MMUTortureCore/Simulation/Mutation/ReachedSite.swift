@@ -30,13 +30,18 @@ public struct ReachedSite: Hashable, Sendable, Comparable, CustomStringConvertib
     /// `path:line:column`.
     public var name: String { "\(path):\(line):\(column)" }
     /// The path's file name without `.swift`, in kebab case: `FastPageFault.swift`
-    /// is `fast-page-fault` (`mutants sweep --only-path`).
+    /// is `fast-page-fault`, `TDPFault.swift` is `tdp-fault` (an acronym is
+    /// one word; `mutants sweep --only-path`).
     public var pathName: String {
         let file = path.split(separator: "/").last.map(String.init) ?? path
-        let base = file.hasSuffix(".swift") ? String(file.dropLast(6)) : file
+        let chars = Array(file.hasSuffix(".swift") ? String(file.dropLast(6)) : file)
         var out = ""
-        for (i, ch) in base.enumerated() {
-            if ch.isUppercase && i > 0 { out.append("-") }
+        for (i, ch) in chars.enumerated() {
+            // A word starts at an upper-case letter after a lower-case one,
+            // or at the last capital of an acronym followed by lower case.
+            let startsWord = ch.isUppercase && i > 0
+                && (chars[i - 1].isLowercase || (i + 1 < chars.count && chars[i + 1].isLowercase))
+            if startsWord { out.append("-") }
             out.append(Character(ch.lowercased()))
         }
         return out
