@@ -223,11 +223,17 @@ public enum Benchmarks {
         return kib * 1024
     }
 
-    /// Runs `body` and returns its result with the peak RSS it reached.
-    static func withPeakResident(_ body: () -> Double) -> (Double, Double) {
-        resetPeakResident()
-        let value = body()
-        return (value, peakResidentBytes())
+    /// Runs `body` `rounds` times: its results, and the highest peak RSS
+    /// any round reached (the peak is reset before each round).
+    static func roundsWithPeakResident(_ rounds: Int, _ body: () -> Double) -> (samples: [Double], peak: Double) {
+        var peak = 0.0
+        let samples = (0..<rounds).map { _ in
+            resetPeakResident()
+            let value = body()
+            peak = max(peak, peakResidentBytes())
+            return value
+        }
+        return (samples, peak)
     }
 
     static func vfscanf_statm(_ f: UnsafeMutablePointer<FILE>, _ s: UnsafeMutablePointer<Int>, _ r: UnsafeMutablePointer<Int>) -> Bool {
@@ -331,14 +337,9 @@ public enum Benchmarks {
         // 5. How the fast path's cost grows with vCPUs and guest memory.
         for vcpus in [1, 2, 4, 8, 16] {
             progress("scaling: fast path with \(vcpus) vCPU(s)")
-            var peak = 0.0
-            let rates = alternate(rounds: o.rounds, [{
-                let (rate, rss) = withPeakResident {
-                    harnessFastPath(MembRCU.self, threads: vcpus, shared: false, durationNanoseconds: leg)
-                }
-                peak = max(peak, rss)
-                return rate
-            }])[0]
+            let (rates, peak) = roundsWithPeakResident(o.rounds) {
+                harnessFastPath(MembRCU.self, threads: vcpus, shared: false, durationNanoseconds: leg)
+            }
             figures.append(BenchFigure(name: "scaling_fast_path_\(vcpus)vcpu", samples: rates,
                                        detail: "fixes/s/vCPU, disjoint sptes; peak RSS \(mebibytes(peak))"))
         }
@@ -349,12 +350,7 @@ public enum Benchmarks {
             params.perturb.probability = 0
             params.vm.frames = frames
             params.workload.pattern = .uniform
-            var peak = 0.0
-            let rates = alternate(rounds: o.rounds, [{
-                let (rate, rss) = withPeakResident { runRate(params, .accesses) }
-                peak = max(peak, rss)
-                return rate
-            }])[0]
+            let (rates, peak) = roundsWithPeakResident(o.rounds) { runRate(params, .accesses) }
             figures.append(BenchFigure(name: "scaling_frames_\(frames / 1024)k", samples: rates,
                                        detail: "guest accesses/s, default run, uniform over the frames; peak RSS \(mebibytes(peak))"))
         }
@@ -372,12 +368,7 @@ public enum Benchmarks {
                 progress("scaling: deterministic, \(threads) threads")
                 var c = DeterministicBenchCase()
                 c.vcpus = threads - 1
-                var peak = 0.0
-                let execs = (0..<o.rounds).map { _ in
-                    let (value, rss) = withPeakResident { deterministic(c, leg).executions }
-                    peak = max(peak, rss)
-                    return value
-                }
+                let (execs, peak) = roundsWithPeakResident(o.rounds) { deterministic(c, leg).executions }
                 figures.append(BenchFigure(name: "scaling_deterministic_\(threads)threads", samples: execs,
                                            detail: "executions/s, \(threads - 1) vCPUs + 1 mmu thread; peak RSS \(mebibytes(peak))"))
             }
@@ -385,12 +376,7 @@ public enum Benchmarks {
                 progress("scaling: deterministic, \(accesses) accesses per vCPU")
                 var c = DeterministicBenchCase()
                 c.accessesPerVCPU = accesses
-                var peak = 0.0
-                let execs = (0..<o.rounds).map { _ in
-                    let (value, rss) = withPeakResident { deterministic(c, leg).executions }
-                    peak = max(peak, rss)
-                    return value
-                }
+                let (execs, peak) = roundsWithPeakResident(o.rounds) { deterministic(c, leg).executions }
                 figures.append(BenchFigure(name: "scaling_deterministic_\(accesses)accesses", samples: execs,
                                            detail: "executions/s, \(accesses) accesses per vCPU; peak RSS \(mebibytes(peak))"))
             }

@@ -103,6 +103,7 @@ public enum NativeRunner {
         let mainPlatform = NativePlatform<NoRCU>(threadIndex: threadCount - 1, state: states + (threadCount - 1),
                                                  perturbation: .off)
         var lastAudit = start
+        let auditInterval = params.checker.auditInterval.nanoseconds
         while true {
             usleep(5_000)
             let now = monotonicNanoseconds()
@@ -120,7 +121,6 @@ public enum NativeRunner {
                 }
             }
             if stalled != nil { break }
-            let auditInterval = params.checker.auditInterval.nanoseconds
             if params.vm.checks && auditInterval > 0 && now - lastAudit >= auditInterval {
                 lastAudit = now
                 vm.audit(mainPlatform, checker: checker)

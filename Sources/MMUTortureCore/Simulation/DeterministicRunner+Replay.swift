@@ -32,13 +32,7 @@ extension DeterministicRunner {
         let h = harness(vcpus: shape.vcpus, recording: true)
         let replay = ReplayScheduler(schedule: schedule, maxExecutions: 1)
         let (r, _) = h.run(shape: shape, scheduler: replay, index: -1, keep: true)!
-        let timeline = h.kept.map { kept in
-            Timeline.build(execution: r.execution, vm: kept.vm, names: h.names, layout: params.vm.layout,
-                           events: kept.events, violationSteps: r.violationSteps, violationGFNs: r.violationGFNs,
-                           violationTexts: r.violations.map { "[\($0.invariant.rawValue)] \($0.message)" },
-                           memoryModel: settings.memoryModel, maxRows: settings.timelineRows)
-        } ?? Timeline(columns: [], rows: [], stepLog: r.execution.stepLog, omittedRows: 0)
-        h.kept = nil
+        let timeline = drawKept(r, by: h)
         return Replay(execution: r, exact: replay.isExact && schedule.threadCount == shape.vcpus + params.vm.mmuThreads,
                       firstMismatch: replay.firstMismatch, timeline: timeline)
     }

@@ -203,14 +203,21 @@ public final class DeterministicRunner {
         }
         let r = found.leading(invariant)
         let matched = r.execution.traceHash == e.execution.traceHash && replay.isExact
-        let timeline = h.kept.map { kept in
-            Timeline.build(execution: r.execution, vm: kept.vm, names: h.names, layout: params.vm.layout,
-                           events: kept.events, violationSteps: r.violationSteps, violationGFNs: r.violationGFNs,
-                           violationTexts: r.violations.map { "[\($0.invariant.rawValue)] \($0.message)" },
-                           memoryModel: settings.memoryModel, maxRows: settings.timelineRows)
-        } ?? Timeline(columns: [], rows: [], stepLog: r.execution.stepLog, omittedRows: 0)
-        h.kept = nil
+        let timeline = drawKept(r, by: h)
         return (timeline, matched, r)
+    }
+
+    /// The timeline of `r`, which `h` has just run with `keep: true`; the
+    /// kept VM and events are released.
+    func drawKept(_ r: DeterministicExecution, by h: SimHarness) -> Timeline {
+        defer { h.kept = nil }
+        guard let kept = h.kept else {
+            return Timeline(columns: [], rows: [], stepLog: r.execution.stepLog, omittedRows: 0)
+        }
+        return Timeline.build(execution: r.execution, vm: kept.vm, names: h.names, layout: params.vm.layout,
+                              events: kept.events, violationSteps: r.violationSteps, violationGFNs: r.violationGFNs,
+                              violationTexts: r.violations.map { "[\($0.invariant.rawValue)] \($0.message)" },
+                              memoryModel: settings.memoryModel, maxRows: settings.timelineRows)
     }
 }
 
