@@ -82,6 +82,13 @@ extension VM {
             if !checkPageLive(p, page: page, vcpu: vcpu, gfn: addr, spte: spte, checker: checker) { return nil }
             if spte & SPTE.presentMask == 0 { return nil }
             page = SPTE(raw: spte).childIndex
+            // A page table freed and reused as a leaf table before this
+            // walk left it (rcu-lifetime): its leaf sptes name pfns, not
+            // pages. Report it rather than follow a pfn into the pool.
+            if _slowPath(spte & SPTE.leafMask != 0 || page >= pageCount) {
+                checker.report(p, .poisonedShadowPage, vcpu: vcpu, gfn: addr, spteA: spte, spteB: UInt64(page))
+                return nil
+            }
             level &-= 1
         }
         return (page, addr & 511)
