@@ -41,4 +41,13 @@ extension VM {
         }
         auditPagesInRmaps(p, pages: pages, checker: checker)
     }
+
+    /// Everything checked once a run's threads have stopped (both runners):
+    /// the final dirty-log harvest and comparison, the reference counts,
+    /// and a full audit.
+    public func endOfRunChecks<P: Platform>(_ p: P, dirtyLog: Bool, checker: ViolationSink) {
+        if dirtyLog { finalDirtyLogCheck(p, checker: checker) }
+        finalPageRefcountCheck(p, checker: checker)
+        audit(p, checker: checker)
+    }
 }

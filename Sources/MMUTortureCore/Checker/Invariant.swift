@@ -14,6 +14,7 @@ public enum Invariant: String, CaseIterable, Codable, Sendable {
     case flushBeforeUnlock = "flush-before-unlock"
     case spteIntegrity = "spte-integrity"
     case rmapConsistency = "rmap-consistency"
+    case pageRefcount = "page-refcount"
     // The TDP MMU's own (docs/invariants.md).
     case ptAccounting = "pt-accounting"
     case frozenOwnership = "frozen-ownership"
@@ -34,6 +35,7 @@ public enum Invariant: String, CaseIterable, Codable, Sendable {
         case .flushBeforeUnlock: return "an mmu-lock section that took W away flushes remote TLBs before it releases the lock"
         case .spteIntegrity: return "every spte is a valid combination: W needs HOST_WRITABLE (and MMU_WRITABLE), HOST_WRITABLE needs a writable host page, NX and the pfn are never changed locklessly, ids within the layout"
         case .rmapConsistency: return "every present leaf of a live shadow page is in its gfn's rmap, and every rmap entry is a present leaf of that gfn"
+        case .pageRefcount: return "once every path has finished, a host page's only reference is the host page table's: 1 while mapped, and an unmapped page is freed"
         case .ptAccounting: return "every page table is reachable from a root, waiting for its grace period, or freed, exactly once"
         case .frozenOwnership: return "only the thread that froze a spte writes it again; nobody installs over FROZEN"
         case .rootLifetime: return "a valid root holds a reference; a zapped invalid root holds no present spte; no fault installs into an invalid root"

@@ -19,6 +19,9 @@ public struct ProtocolOps: Sendable {
     public var freeAfterGracePeriod = true
     /// the slow path re-checks mmu_notifier_seq/count under the mmu-lock.
     public var notifierRetryCheck = true
+    /// a page fault that retries still drops its page reference
+    /// (`kvm_release_pfn_clean` on every exit of the fault).
+    public var refaultReleasesPage = true
     /// mmu-lock updates of locklessly modifiable sptes are atomic exchanges.
     public var atomicSPTEUpdate = true
     /// direct pages add `quadrant << 9` when computing a gfn.

@@ -76,8 +76,9 @@ extension VM {
         // the mmu-lock is dropped (`mmu_spte_update` returns "flush"):
         // another vCPU's TLB may cache the W its fast path just set.
         var needFlush = false
+        var release = true
         defer {
-            putPage(p, pfn: pfn, checker: checker)   // kvm_release_pfn
+            if release { putPage(p, pfn: pfn, checker: checker) }   // kvm_release_pfn
             if needFlush { flushRemoteTLBs(p, gfn: gfn) }
             unlockMMU(p, checker: checker)
         }
@@ -87,6 +88,7 @@ extension VM {
             if p.load(global(Global.notifierCount)) != 0 || p.load(global(Global.notifierSeq)) != seq {
                 p.count(.slowRefaults)
                 p.trace(.slowRefault, gfn: gfn)
+                release = ops.refaultReleasesPage   // mutant refault-leaks-page: the reference is kept
                 return .refault
             }
         }

@@ -17,9 +17,12 @@ extension VM {
         p.lockShared(mmuLock)
         let outcome = tdpMapLocked(p, v, gfn: gfn, write: write, pfn: pfn, seq: seq, checker: checker)
         p.unlockShared(mmuLock)
-        p.lock(tdp.pagesLock)
-        putPage(p, pfn: pfn, checker: checker)   // kvm_release_pfn
-        p.unlock(tdp.pagesLock)
+        // mutant refault-leaks-page keeps the reference of a fault that retries.
+        if outcome != .refault || ops.refaultReleasesPage {
+            p.lock(tdp.pagesLock)
+            putPage(p, pfn: pfn, checker: checker)   // kvm_release_pfn
+            p.unlock(tdp.pagesLock)
+        }
         return outcome
     }
 

@@ -82,5 +82,12 @@ public enum VCPUIDProtocol: ModelledProtocol {
                    source: "kvm_make_all_cpus_request / KVM_REQ_TLB_FLUSH (kvm_vcpu_flush_tlb)",
                    exposure: MutantExposure(hotFrames: 4, writeRatio: 0.8, mmu: .only(dirtyLog: 4)),
                    apply: { $0.flushRequestDropsTLB = false }),
+        MutantInfo(name: .refaultLeaksPage,
+                   summary: "a page fault that retries (an invalidation raced with it) returns without dropping the page reference it took",
+                   expectedInvariants: [.pageRefcount], protocols: [.vcpuID, .mmuWritable, .tdpMMU],
+                   source: "kvm_release_pfn_clean on every exit of direct_page_fault / kvm_tdp_mmu_page_fault (the out_unlock label)",
+                   exposure: MutantExposure(hotFrames: 16, mmu: .only(invalidateRange: 4, invalidatePage: 2, audit: 1),
+                                            segmentOperations: 20_000),
+                   apply: { $0.refaultReleasesPage = false }),
     ]
 }

@@ -154,8 +154,7 @@ final class SimHarness {
             // vCPU stopped (as the native runner does).
             if log.total == 0 {
                 let p = executor.platform(thread: vcpus < threadCount ? vcpus : 0, state: states + threadCount)
-                if weights.dirtyLog > 0 { vm.finalDirtyLogCheck(p, checker: checker) }
-                vm.audit(p, checker: checker)
+                vm.endOfRunChecks(p, dirtyLog: weights.dirtyLog > 0, checker: checker)
             }
         case .deadlock:
             if log.total == 0 { harnessError = "deadlock after \(e.steps) steps:\n" + e.threadStates }

@@ -75,6 +75,7 @@ public enum MutantName: String, CaseIterable, Codable, Sendable {
     case reloadKeepsRoot = "reload-keeps-root"
     case harvestCopyBeforeFlush = "harvest-copy-before-flush"
     case ackWithoutFlush = "ack-without-flush"
+    case refaultLeaksPage = "refault-leaks-page"
     // The TDP MMU's history (docs/mutants.md), each named after its fix.
     case tdpZapNoFreeze = "tdp-zap-no-freeze"
     case tdpYieldDropsFlush = "tdp-yield-drops-flush"

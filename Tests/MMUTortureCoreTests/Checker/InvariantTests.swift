@@ -191,4 +191,31 @@ final class InvariantTests: XCTestCase {
         f.vm.audit(f.p, checker: f.checker)
         XCTAssertEqual(f.details, [.rmapEntryNotLeaf])
     }
+
+    func testPageRefcount() {
+        // After faults, an invalidation and a host unmap (every path
+        // finished): each page's only reference is the page table's. Then a
+        // reference nobody released, one dropped twice (the page freed while
+        // mapped), and an unmapped page left allocated.
+        let cases: [(String, (Fixture) -> Void, ViolationDetail?)] = [
+            ("clean", { _ in }, nil),
+            ("leaked", { f in f.vm.pfnRefcount[141] += 1 }, .pageReferenceLeaked),
+            ("put twice", { f in f.vm.putPage(f.p, pfn: 143, checker: f.checker) }, .pageReferenceMissing),   // no spte maps it
+            ("unmapped, never freed", { f in
+                f.vm.hostPT[142] = 0
+                f.vm.pfnRefcount[142] = 0
+            }, .pageReferenceLeaked),
+        ]
+        for (name, corrupt, expected) in cases {
+            let f = Fixture()
+            f.write(140)
+            f.read(141)
+            f.write(142)
+            f.vm.invalidateRange(f.p, firstGFN: 140, count: 1, checker: f.checker)
+            XCTAssertEqual(f.vm.hostPT[140], 0, name)   // reclaimed: its page freed
+            corrupt(f)
+            f.vm.endOfRunChecks(f.p, dirtyLog: false, checker: f.checker)
+            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
+        }
+    }
 }
