@@ -20,6 +20,18 @@ extension VM {
         checker.report(p, .dirtyBitLost, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
     }
 
+    /// When the host unmaps a page and decides whether to write it back: a
+    /// page the guest wrote must be dirty by now. Sound: the invalidation
+    /// zapped every spte of the gfn (carrying D) and flushed, waiting for
+    /// every vCPU to leave guest mode, under the mmu-lock held for write,
+    /// which no emulated write (under the lock, for read or write) overlaps;
+    /// a fault that looks the page up afterwards retries without writing.
+    func checkUnmappedPageDirty<P: Platform>(_ p: P, pfn: Int, gfn: Int, checker: ViolationSink) {
+        if p.ghostLoad(pfnWritten + pfn) != 0 && p.load(pfnDirty + pfn) == 0 {
+            checker.report(p, .unmappedPageNotDirty, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
+        }
+    }
+
     /// When the host frees a page: a page the guest wrote must be dirty by
     /// now (every spte that could write it was dropped, carrying D).
     func checkFreedPageDirty<P: Platform>(_ p: P, pfn: Int, gfn: Int, checker: ViolationSink) {

@@ -19,7 +19,7 @@ extension VM {
     @inline(__always)
     func checkFrozenByMe<P: Platform>(_ p: P, _ sp: UnsafeMutablePointer<UInt64>, found: UInt64, gfn: Int,
                                       checker: ViolationSink) {
-        let owner = p.load(tdp.frozenOwner + (sp - sptes))
+        let owner = p.ghostLoad(tdp.frozenOwner + (sp - sptes))
         if checks && (!SPTE.isFrozen(found) || owner != UInt64(p.threadIndex + 1)) {
             checker.report(p, .frozenSPTEOverwritten, vcpu: nil, gfn: gfn, spteA: found, spteB: owner)
         }

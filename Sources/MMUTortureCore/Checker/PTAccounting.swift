@@ -64,7 +64,7 @@ extension VM {
                 checker.report(p, .validRootUnreferenced, vcpu: nil, gfn: nil, spteA: UInt64(page))
                 return
             }
-            let state = p.load(tdp.ptState + page)
+            let state = p.ghostLoad(tdp.ptState + page)
             if state == TDPState.PTState.linked && !reachable[page] {
                 checker.report(p, .pageTableLeaked, vcpu: nil, gfn: Int(p.load(header(page, SPHeader.gfn))),
                                spteA: UInt64(page))
@@ -96,9 +96,20 @@ extension VM {
 
     /// dirty-bit for the TDP MMU: after a spte of `gfn` that mapped `pfn`
     /// went, a page the guest wrote is dirty, or another root still maps it
-    /// with D. Caller is in a read-side section.
-    func tdpCheckDirtyBitKept<P: Platform>(_ p: P, gfn: Int, pfn: Int, checker: ViolationSink) {
-        guard checks, p.load(pfnWritten + pfn) != 0, p.load(pfnDirty + pfn) == 0 else { return }
+    /// with D, or another reader is between dropping such a spte and
+    /// carrying its D into the page (`dirtyCarries`; `ownCarries` is the
+    /// caller's own record), or another reader is removing a page table
+    /// (`removals`: the table's sptes are reachable from no root until it
+    /// has handled them). Caller is in a read-side section.
+    ///
+    /// Sound under TSO with several readers dropping sptes of the gfn at
+    /// once: the loads go in this order. A spte found gone had its
+    /// dropper's record visible first (the record's locked add precedes
+    /// the drop); a record found cleared had its carry visible first (the
+    /// clearing locked add drains it); so the page's dirty flag, read last,
+    /// shows every carry that is not still announced.
+    func tdpCheckDirtyBitKept<P: Platform>(_ p: P, gfn: Int, pfn: Int, ownCarries: UInt64, checker: ViolationSink) {
+        guard checks, p.ghostLoad(pfnWritten + pfn) != 0, p.load(pfnDirty + pfn) == 0 else { return }
         for slot in 0..<TDPState.maxRoots {
             let r = p.load(tdp.roots + slot)
             if r == 0 { continue }
@@ -108,6 +119,8 @@ extension VM {
                     && SPTE(raw: spte).pfn == UInt64(pfn) { return }
             }
         }
+        if p.ghostLoad(tdp.dirtyCarries + gfn) > ownCarries || p.ghostLoad(tdp.removals) > p.state.pointee.tdpRemovals
+            || p.load(pfnDirty + pfn) != 0 { return }
         checker.report(p, .dirtyBitLost, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
     }
 }

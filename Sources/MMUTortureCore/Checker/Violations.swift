@@ -13,6 +13,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case freedHostPageAccess         // a guest access reached a freed host page
     case freedHostPageMapped         // an audit found a spte mapping a freed host page
     case dirtyBitLost                // a written host page was not marked dirty before its spte went
+    case unmappedPageNotDirty        // a written host page was not dirty when the host unmapped it
     case dirtyLogMismatch            // the destination copy differs from guest memory
     case staleTLB                    // a TLB entry grants more than the spte after a flush
     case gfnMismatch                 // computed gfn != rmap gfn
@@ -44,7 +45,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .writeAfterProtect, .writableAfterProtect, .writableInAudit: return .wpSafety
         case .poisonedShadowPage: return .rcuLifetime
         case .freedHostPageAccess, .freedHostPageMapped, .writeToReadOnlyPage, .writeToStalePage: return .hostPage
-        case .dirtyBitLost: return .dirtyBit
+        case .dirtyBitLost, .unmappedPageNotDirty: return .dirtyBit
         case .dirtyLogMismatch: return .dirtyLog
         case .staleTLB: return .tlbCoherence
         case .gfnMismatch: return .gfnConsistency
@@ -69,6 +70,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .freedHostPageAccess: return "a guest access reached a host page after the host freed it"
         case .freedHostPageMapped: return "a spte maps a host page after invalidate returned it to the host"
         case .dirtyBitLost: return "a host page written by the guest was not marked dirty before its last spte was dropped"
+        case .unmappedPageNotDirty: return "a host page written by the guest was not dirty when the host unmapped it (its write-back is skipped: the write is lost)"
         case .dirtyLogMismatch: return "after the final harvest the destination copy differs from guest memory"
         case .staleTLB: return "after a flush returned, a TLB entry grants more than the current spte"
         case .gfnMismatch: return "the computed gfn of a leaf spte differs from the gfn its rmap holds it under"

@@ -64,8 +64,18 @@ public struct TDPState {
     }
     /// Per spte (global index): the thread that froze it + 1, 0 = none.
     public let frozenOwner: UnsafeMutablePointer<UInt64>
+    /// Per gfn: the leaf updates under the read lock in flight between their
+    /// atomic exchange and `handle_changed_spte`'s carry of D into the host
+    /// page (dirty-bit: while one is in flight, D may be in nobody's hands
+    /// but that thread's).
+    public let dirtyCarries: UnsafeMutablePointer<UInt64>
+    /// Page-table removals under the read lock in flight, from the atomic
+    /// exchange that unlinks the table until `handle_removed_pt` has handled
+    /// every spte under it (dirty-bit: meanwhile a D spte of any gfn may sit
+    /// in a table no root reaches any more).
+    public let removals: UnsafeMutablePointer<UInt64>
 
-    static func allocate(pages: Int, vcpus: Int) -> TDPState {
+    static func allocate(pages: Int, vcpus: Int, frames: Int) -> TDPState {
         func words(_ n: Int) -> UnsafeMutablePointer<UInt64> {
             let p = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, n))
             p.initialize(repeating: 0, count: max(1, n))
@@ -74,12 +84,12 @@ public struct TDPState {
         return TDPState(roots: words(maxRoots), refs: words(pages), rootFlags: words(pages),
                         caches: words(vcpus * cacheSize), pendingFree: words(pages), pendingCount: words(1),
                         rangeStart: words(1), rangeEnd: words(1), dirtyLogMode: words(1), pagesLock: MMULock.allocate(),
-                        ptState: words(pages), frozenOwner: words(pages * 512))
+                        ptState: words(pages), frozenOwner: words(pages * 512), dirtyCarries: words(frames), removals: words(1))
     }
 
     func deallocate() {
         for p in [roots, refs, rootFlags, caches, pendingFree, pendingCount, rangeStart, rangeEnd, dirtyLogMode, ptState,
-                  frozenOwner] {
+                  frozenOwner, dirtyCarries, removals] {
             p.deallocate()
         }
         pagesLock.deallocate()

@@ -201,7 +201,7 @@ public final class VMStorage {
                 vcpuShared: words(config.vcpus * VM.VCPUWord.stride),
                 protection: words(frames),
                 mmuLock: MMULock.allocate(),
-                tdp: TDPState.allocate(pages: pageCount, vcpus: config.vcpus))
+                tdp: TDPState.allocate(pages: pageCount, vcpus: config.vcpus, frames: frames))
         vm.initialiseFreeLists()
         vm.initialiseHostMemory()
     }

@@ -34,6 +34,9 @@ extension VM {
         // Reclaim writes a dirty page back as it unmaps it: from now on the
         // gfn's content is swap's, even while a transient reference (a slow
         // fault that will refault) keeps the page itself alive a little longer.
+        // dirty-bit: a page the guest wrote must be dirty by now, or the
+        // write is lost with it.
+        if checks { checkUnmappedPageDirty(p, pfn: pfn, gfn: gfn, checker: checker) }
         if p.load(pfnDirty + pfn) != 0 { p.store(swap + gfn, p.load(pfnData + pfn)) }
         putPage(p, pfn: pfn, checker: checker)
     }

@@ -20,6 +20,19 @@ extension VM {
         return (UInt64(v.pointee.id &+ 1) << 48) | (v.pointee.writeSeq & 0xFFFF_FFFF_FFFF)
     }
 
+    /// A write to a write-protected (shadowed, write-tracked) gfn, emulated
+    /// by the host under the mmu-lock (`kvm_write_guest`, both fault paths):
+    /// the host page and the dirty log see it. That the guest's data reached
+    /// the page is the checker's record (a ghost store, as at a guest write).
+    func emulateGuestWrite<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, gfn: Int, pfn: Int) {
+        p.store(pfnData + pfn, writeValue(v))
+        p.ghostStore(pfnWritten + pfn, 1)
+        p.store(pfnDirty + pfn, 1)
+        markPageDirty(p, gfn: gfn)
+        p.count(.emulatedWrites)
+        p.trace(.slowEmulate, gfn: gfn, UInt64(pfn))
+    }
+
     /// The role and hash gfn of the shadow page at `level` that covers `addr`.
     /// Non-leaf pages and tdp leaves are direct, keyed by the address they
     /// cover; a 64-bit guest's leaf tables are indirect (gfns[]); a 32-bit
@@ -134,14 +147,8 @@ extension VM {
         let hostWritable = !ops.slowPathChecksHostWritable || p.load(pfnState + pfn) & VM.pfnHostWritable != 0
         let old = p.load(sp)
         if write && protected {
-            // Emulate the write under the mmu-lock (kvm_write_guest): the host
-            // page and the dirty log see it; the gfn is never mapped writable.
-            p.store(pfnData + pfn, writeValue(v))
-            p.ghostStore(pfnWritten + pfn, 1)
-            p.store(pfnDirty + pfn, 1)
-            markPageDirty(p, gfn: gfn)
-            p.count(.emulatedWrites)
-            p.trace(.slowEmulate, gfn: gfn, UInt64(pfn))
+            // The gfn is never mapped writable: emulate the write.
+            emulateGuestWrite(p, v, gfn: gfn, pfn: pfn)
             if old & SPTE.presentMask == 0 {
                 installLeaf(p, sp: sp, page: page, index: index, gfn: gfn,
                             new: SPTE.leaf(pfn: UInt64(pfn), writable: false, hostWritable: hostWritable,

@@ -93,10 +93,14 @@ extension VM {
             // pt-accounting's record goes before the cmpxchg that publishes
             // the page (which drains it), so no reader of the link finds the
             // page unaccounted.
-            p.store(tdp.ptState + child, TDPState.PTState.linked)
+            p.ghostStore(tdp.ptState + child, TDPState.PTState.linked)
             if !tdpSetSPTEAtomic(p, sp, old: spte, new: SPTE.nonLeaf(child: child).raw, gfn: gfn, checker: checker) {
-                p.store(tdp.ptState + child, TDPState.PTState.allocated)
-                tdpCachePush(v, child)   // never visible: back to the cache
+                // Never visible: back to the vCPU's cache. Nobody else can
+                // know the page, so its record is put back at once (the
+                // cmpxchg drained the `linked` above): a buffered ghost store
+                // here would be a shared store the kernel never makes.
+                tdp.ptState[child] = TDPState.PTState.allocated
+                tdpCachePush(v, child)
                 return tdpRetry(p, gfn: gfn, why: 4)
             }
             page = child
@@ -108,12 +112,7 @@ extension VM {
         // Write tracking (a shadowed guest page table): emulate, never map writable.
         let tracked = p.load(rmapFlags + gfn) & VM.pteListWriteProtect != 0
         if write && tracked {
-            p.store(pfnData + pfn, writeValue(v))
-            p.store(pfnWritten + pfn, 1)
-            p.store(pfnDirty + pfn, 1)
-            markPageDirty(p, gfn: gfn)
-            p.count(.emulatedWrites)
-            p.trace(.slowEmulate, gfn: gfn, UInt64(pfn))
+            emulateGuestWrite(p, v, gfn: gfn, pfn: pfn)
             if old & SPTE.presentMask == 0 {
                 let hostWritable = p.load(pfnState + pfn) & VM.pfnHostWritable != 0
                 let ro = SPTE.leaf(pfn: UInt64(pfn), writable: false, hostWritable: hostWritable).raw | SPTE.accessedMask
@@ -144,12 +143,17 @@ extension VM {
     /// present spte was replaced. root-lifetime: never into an invalid root.
     func tdpInstallLeaf<P: Platform>(_ p: P, _ sp: UnsafeMutablePointer<UInt64>, root: Int, gfn: Int, old: UInt64, new: UInt64,
                                      checker: ViolationSink) -> Bool {
-        guard tdpSetSPTEAtomic(p, sp, old: old, new: new, gfn: gfn, checker: checker) else { return false }
+        tdpBeginLeafUpdate(p, gfn: gfn)
+        guard tdpSetSPTEAtomic(p, sp, old: old, new: new, gfn: gfn, checker: checker) else {
+            tdpEndLeafUpdate(p, gfn: gfn)
+            return false
+        }
         p.trace(.tdpInstall, gfn: gfn, old, new)
         if checks && p.load(tdp.rootFlags + root) & TDPState.RootFlag.invalid != 0 {
             checker.report(p, .installIntoInvalidRoot, vcpu: nil, gfn: gfn, spteA: new, spteB: UInt64(root))
         }
         tdpHandleChanged(p, gfn: gfn, old: old, new: new, level: 1, exclusive: false, checker: checker)
+        tdpEndLeafUpdate(p, gfn: gfn)
         if old & SPTE.presentMask != 0 && (SPTE(raw: old).pfn != SPTE(raw: new).pfn
                                            || (old & SPTE.writableMask != 0 && new & SPTE.writableMask == 0)) {
             tdpFlush(p, gfn: gfn)

@@ -114,7 +114,12 @@ extension VM {
             let was = tdpWriteSPTE(p, sp, new)
             p.trace(.wpClear, gfn: gfn, was, new)
             tdpHandleChanged(p, gfn: gfn, old: was, new: new, level: 1, exclusive: true, checker: checker)
-            if was & SPTE.writableMask != 0 { flush = true }
+            // Flush whenever the spte changed (write_protect_gfn's
+            // spte_set), not only when W went: a W taken away under the read
+            // lock (dirty logging's enable) is flushed only after that
+            // reader's unlock, so a TLB may still hold W for an spte whose
+            // W is already clear.
+            flush = true
         }
         p.rcuReadUnlock()
         if flush { tdpFlush(p, gfn: gfn) }
@@ -171,12 +176,15 @@ extension VM {
                     while !SPTE.isFrozen(old) && old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0
                             && old & bit != 0 {
                         let new = old & ~bit
+                        tdpBeginLeafUpdate(p, gfn: gfn)
                         if tdpSetSPTEAtomic(p, sp, old: old, new: new, gfn: gfn, checker: checker) {
                             p.trace(.dirtyLogWP, gfn: gfn, old, new)
                             tdpHandleChanged(p, gfn: gfn, old: old, new: new, level: 1, exclusive: false, logsDirty: false,
                                              checker: checker)
+                            tdpEndLeafUpdate(p, gfn: gfn)
                             break
                         }
+                        tdpEndLeafUpdate(p, gfn: gfn)
                         old = p.load(sp)
                     }
                 }

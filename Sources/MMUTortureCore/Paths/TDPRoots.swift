@@ -33,7 +33,7 @@ extension VM {
         let page = Int(head - 1)
         global(Global.freeHead).pointee = header(page, SPHeader.hashNext).pointee
         global(Global.freeCount).pointee -= 1
-        p.store(tdp.ptState + page, TDPState.PTState.allocated)
+        p.ghostStore(tdp.ptState + page, TDPState.PTState.allocated)
         return page
     }
 
@@ -55,7 +55,7 @@ extension VM {
     /// pt-accounting: only a removed page (after its grace period) or an
     /// unused cached one may be freed, and only once.
     func tdpFreePage<P: Platform>(_ p: P, page: Int, checker: ViolationSink) {
-        let state = p.load(tdp.ptState + page)
+        let state = p.ghostLoad(tdp.ptState + page)
         if checks && state != TDPState.PTState.removed && state != TDPState.PTState.allocated {
             checker.report(p, state == TDPState.PTState.free ? .pageTableFreedTwice : .pageTableFreedWhileLinked,
                            vcpu: nil, gfn: nil, spteA: UInt64(page), spteB: state)
@@ -72,7 +72,7 @@ extension VM {
         p.store(header(page, SPHeader.validGen), 0)
         p.store(tdp.refs + page, 0)
         p.store(tdp.rootFlags + page, 0)
-        p.store(tdp.ptState + page, TDPState.PTState.free)
+        p.ghostStore(tdp.ptState + page, TDPState.PTState.free)
         header(page, SPHeader.hashNext).pointee = global(Global.freeHead).pointee
         global(Global.freeHead).pointee = UInt64(page + 1)
         global(Global.freeCount).pointee += 1
@@ -147,7 +147,7 @@ extension VM {
         tdpInitPage(p, page: page, base: 0, level: 4)
         p.store(tdp.refs + page, ops.tdpMMUHoldsRootReference ? 2 : 1)
         p.store(tdp.rootFlags + page, 0)
-        p.store(tdp.ptState + page, TDPState.PTState.linked)
+        p.ghostStore(tdp.ptState + page, TDPState.PTState.linked)
         p.store(tdp.roots + empty, UInt64(page + 1))
         v.pointee.root = page + 1
         return true
@@ -178,12 +178,12 @@ extension VM {
     /// Accounts `page` as removed and queues it for a free after a grace
     /// period (`call_rcu`). Caller holds tdp.pagesLock.
     func tdpQueueFreeLocked<P: Platform>(_ p: P, page: Int, checker: ViolationSink?) {
-        let state = p.load(tdp.ptState + page)
+        let state = p.ghostLoad(tdp.ptState + page)
         if checks && state != TDPState.PTState.linked {
             checker?.report(p, .pageTableFreedTwice, vcpu: nil, gfn: nil, spteA: UInt64(page), spteB: state)
             return
         }
-        p.store(tdp.ptState + page, TDPState.PTState.removed)
+        p.ghostStore(tdp.ptState + page, TDPState.PTState.removed)
         let n = Int(p.load(tdp.pendingCount))
         p.store(tdp.pendingFree + n, UInt64(page + 1))
         p.store(tdp.pendingCount, UInt64(n + 1))
@@ -300,6 +300,38 @@ extension VM {
         }
     }
 
+    /// dirty-bit's record of a leaf update under the read lock, around its
+    /// atomic exchange and `handle_changed_spte`: between the two, D may
+    /// have left the spte without having reached the host page yet (the
+    /// carry is a plain store, and another reader may drop the gfn's other
+    /// sptes meanwhile). The locked decrement drains the carry first.
+    @inline(__always)
+    func tdpBeginLeafUpdate<P: Platform>(_ p: P, gfn: Int) {
+        if checks && gfn >= 0 && gfn < frames { p.ghostFetchAdd(tdp.dirtyCarries + gfn, 1) }
+    }
+    @inline(__always)
+    func tdpEndLeafUpdate<P: Platform>(_ p: P, gfn: Int) {
+        if checks && gfn >= 0 && gfn < frames { p.ghostFetchAdd(tdp.dirtyCarries + gfn, UInt64.max) }
+    }
+
+    /// dirty-bit's record of a page-table removal under the read lock, from
+    /// before the exchange that unlinks the table until every spte under it
+    /// was handled: meanwhile its sptes (D ones too) are reachable from no
+    /// root. The thread's own count is private; the shared one is a ghost
+    /// counter whose locked decrement drains the removal's carries first.
+    @inline(__always)
+    func tdpBeginRemoval<P: Platform>(_ p: P) {
+        guard checks else { return }
+        p.state.pointee.tdpRemovals &+= 1
+        p.ghostFetchAdd(tdp.removals, 1)
+    }
+    @inline(__always)
+    func tdpEndRemoval<P: Platform>(_ p: P) {
+        guard checks else { return }
+        p.ghostFetchAdd(tdp.removals, UInt64.max)
+        p.state.pointee.tdpRemovals &-= 1
+    }
+
     /// `handle_changed_spte`: a removed page table is handled recursively; a
     /// leaf that loses D carries it into the host page and, as
     /// `handle_changed_spte_dirty_log` does, into the dirty log (not when the
@@ -328,7 +360,7 @@ extension VM {
             checker.report(p, .freedHostPageMapped, vcpu: nil, gfn: gfn, spteA: old)
         }
         tdpNoteWriteRemoved(p, gfn: gfn, old: old, new: new, exclusive: exclusive)
-        if !keepsPage { tdpCheckDirtyBitKept(p, gfn: gfn, pfn: pfn, checker: checker) }
+        if !keepsPage { tdpCheckDirtyBitKept(p, gfn: gfn, pfn: pfn, ownCarries: exclusive ? 0 : 1, checker: checker) }
     }
 
     /// `handle_removed_pt` (shared mode): every child is exchanged to FROZEN
@@ -341,13 +373,15 @@ extension VM {
         let base = Int(p.load(header(page, SPHeader.gfn)))
         for i in 0..<tdpEntries(level: level, base: base) {
             let sp = sptep(page: page, index: i)
+            let gfn = base + (i << ((level - 1) * 9))
+            if level == 1 { tdpBeginLeafUpdate(p, gfn: gfn) }
             var old = p.exchange(sp, SPTE.frozen)
             while SPTE.isFrozen(old) {
                 p.relax()
                 old = p.exchange(sp, SPTE.frozen)
             }
-            tdpHandleChanged(p, gfn: base + (i << ((level - 1) * 9)), old: old, new: SPTE.frozen, level: level,
-                             exclusive: false, checker: checker)
+            tdpHandleChanged(p, gfn: gfn, old: old, new: SPTE.frozen, level: level, exclusive: false, checker: checker)
+            if level == 1 { tdpEndLeafUpdate(p, gfn: gfn) }
         }
         p.lock(tdp.pagesLock)
         tdpQueueFreeLocked(p, page: page, checker: checker)
@@ -365,8 +399,10 @@ extension VM {
         // Freezing stops other threads from installing a present entry
         // before the TLBs are flushed (mutant tdp-zap-no-freeze writes 0).
         let target = ops.tdpZapFreezes ? SPTE.frozen : 0
+        if level == 1 { tdpBeginLeafUpdate(p, gfn: gfn) } else { tdpBeginRemoval(p) }
+        defer { if level == 1 { tdpEndLeafUpdate(p, gfn: gfn) } else { tdpEndRemoval(p) } }
         guard p.compareExchange(sp, expected: old, desired: target).exchanged else { return false }
-        if ops.tdpZapFreezes { p.store(tdp.frozenOwner + (sp - sptes), UInt64(p.threadIndex + 1)) }
+        if ops.tdpZapFreezes { p.ghostStore(tdp.frozenOwner + (sp - sptes), UInt64(p.threadIndex + 1)) }
         p.trace(.tdpFrozen, gfn: gfn, old)
         tdpHandleChanged(p, gfn: gfn, old: old, new: target, level: level, exclusive: false, checker: checker)
         tdpFlush(p, gfn: gfn)
@@ -380,7 +416,7 @@ extension VM {
     func tdpUnfreeze<P: Platform>(_ p: P, _ sp: UnsafeMutablePointer<UInt64>, gfn: Int, checker: ViolationSink) {
         let found = p.load(sp)
         checkFrozenByMe(p, sp, found: found, gfn: gfn, checker: checker)
-        p.store(tdp.frozenOwner + (sp - sptes), 0)
+        p.ghostStore(tdp.frozenOwner + (sp - sptes), 0)
         p.store(sp, 0)
         p.trace(.tdpUnfrozen, gfn: gfn, found)
     }

@@ -47,6 +47,8 @@ public struct OperationSite: Sendable {
 public enum SiteOperation: Int, CaseIterable, Sendable, CustomStringConvertible {
     case load, store, storeTopByte, compareExchange, exchange, fetchOr, fetchAnd, fetchAdd, fullBarrier
     case rcuReadLock, rcuReadUnlock, synchronizeRCU, lock, unlock
+    /// The mmu-lock taken and released for read (`read_lock(&kvm->mmu_lock)`, tdp-mmu).
+    case lockShared, unlockShared
     /// `kvm_flush_remote_tlbs`: the requests and the wait, as one operation.
     case remoteFlush
     /// The wait for the vCPUs' acknowledgements inside a remote flush.
@@ -76,6 +78,8 @@ public enum SiteOperation: Int, CaseIterable, Sendable, CustomStringConvertible 
         case .synchronizeRCU: return "synchronize-rcu"
         case .lock: return "lock"
         case .unlock: return "unlock"
+        case .lockShared: return "lock-shared"
+        case .unlockShared: return "unlock-shared"
         case .remoteFlush: return "remote-flush"
         case .flushWait: return "flush-wait"
         }

@@ -164,6 +164,10 @@ extension Platform {
     public func ghostLoad(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { load(p, at: .ghost) }
     @inline(__always)
     public func ghostStore(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) { store(p, value, at: .ghost) }
+    /// A locked add to a ghost counter (`lock xadd`: it drains the store
+    /// buffer, so the thread's earlier stores are visible before it).
+    @inline(__always) @discardableResult
+    public func ghostFetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64 { fetchAdd(p, delta, at: .ghost) }
 }
 
 extension Platform {

@@ -173,10 +173,15 @@ public struct SimPlatform: Platform {
         executor.unlock(threadIndex, lock)
     }
 
-    /// The reader side of the mmu-lock (tdp-mmu). Not a mutation site yet:
-    /// the sweep's operators apply to the exclusive lock and unlock.
-    public func lockShared(_ lock: MMULock, at _: OperationSite) { executor.lockShared(threadIndex, lock) }
-    public func unlockShared(_ lock: MMULock, at _: OperationSite) { executor.unlockShared(threadIndex, lock) }
+    /// The reader side of the mmu-lock (tdp-mmu).
+    public func lockShared(_ lock: MMULock, at site: OperationSite) {
+        if _slowPath(executor.mutations != nil), mutated(.lockShared, at: site, lock: lock) != nil { return }
+        executor.lockShared(threadIndex, lock)
+    }
+    public func unlockShared(_ lock: MMULock, at site: OperationSite) {
+        if _slowPath(executor.mutations != nil), mutated(.unlockShared, at: site, lock: lock) != nil { return }
+        executor.unlockShared(threadIndex, lock)
+    }
 
     // MARK: composite operations
     /// Whether the remote flush (or its wait) at `site` runs: always,

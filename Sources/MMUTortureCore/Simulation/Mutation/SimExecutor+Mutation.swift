@@ -58,4 +58,19 @@ extension SimExecutor {
         }
         note(.unlock, t, owner, UInt64(t + 1), 0)
     }
+
+    /// Releases a read hold of `lock` without draining the store buffer
+    /// first (`early-unlock` of `read_unlock`): a writer waiting for the
+    /// readers can take the lock while this reader's stores are still
+    /// buffered.
+    func unlockSharedOvertakingStores(_ t: Int, _ lock: MMULock) {
+        point(t)
+        guard running else { lock.readers.pointee &-= 1; return }
+        precondition(lock.readers.pointee > 0, "simulated thread \(t) released a read lock nobody holds")
+        let before = lock.readers.pointee
+        lock.readers.pointee = before &- 1
+        locksHeld[t] &-= 1
+        refreshLockWaiters(lock)
+        note(.unlock, t, lock.readers, before, before &- 1)
+    }
 }
