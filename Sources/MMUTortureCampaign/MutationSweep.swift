@@ -56,6 +56,15 @@ public struct MutationSweep {
         /// Executions until the kill (every attempt's before it), or all run.
         public var executions: Int { attempts.reduce(0) { $0 + $1.executions } }
         public var seconds: Double { attempts.reduce(0) { $0 + $1.seconds } }
+        /// Executions in which the mutation changed what the operation did
+        /// (nil when its operator does not track infection). A survivor
+        /// that was never infected was not reached in a state where the
+        /// change matters: the search, not the checker, is what misses it
+        /// (or it is equivalent). One that was infected and survived is a
+        /// candidate checker gap.
+        public var infectedExecutions: Int? {
+            attempts.reduce(nil as Int?) { acc, a in a.infectedExecutions.map { (acc ?? 0) + $0 } ?? acc }
+        }
         public var passed: Bool { verdict == .killed || verdict == .equivalent }
     }
 

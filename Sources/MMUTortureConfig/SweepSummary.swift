@@ -23,11 +23,15 @@ public struct SweepSummary: Codable, Equatable, Sendable {
         public var schedule: String?
         /// The declared reason for an equivalent mutant.
         public var reason: String?
+        /// Executions in which the mutated operation behaved differently
+        /// from the original (nil: not tracked for this operator).
+        public var infectedExecutions: Int?
 
         public init(protocol p: String, site: String, operation: String, operator op: String, verdict: String, killedBy: String? = nil,
                     message: String? = nil, executions: Int, seed: UInt64? = nil, scenario: String? = nil,
-                    schedule: String? = nil, reason: String? = nil) {
+                    schedule: String? = nil, reason: String? = nil, infectedExecutions: Int? = nil) {
             self.scenario = scenario
+            self.infectedExecutions = infectedExecutions
             self.protocol = p
             self.site = site
             self.operation = operation
@@ -44,6 +48,7 @@ public struct SweepSummary: Codable, Equatable, Sendable {
         enum CodingKeys: String, CodingKey {
             case `protocol`, site, operation, `operator`, verdict, message, executions, seed, scenario, schedule, reason
             case killedBy = "killed_by"
+            case infectedExecutions = "infected_executions"
         }
     }
 

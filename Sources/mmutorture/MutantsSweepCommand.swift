@@ -190,7 +190,10 @@ struct MutantsSweepCommand: ParsableCommand {
             return "killed    \(what): \(r.kill?.killedBy ?? "?") after \(r.executions) executions"
                 + (r.kill?.scenario.map { " (scenario \($0))" } ?? "")
         case .survived:
-            return "SURVIVED  \(what): no violation in \(r.executions) executions"
+            let infection = r.infectedExecutions.map {
+                $0 == 0 ? " (never infected: the change never mattered in them)" : " (infected in \($0): the change took effect, no invariant saw it)"
+            } ?? ""
+            return "SURVIVED  \(what): no violation in \(r.executions) executions" + infection
         case .equivalent:
             return "equivalent \(what): \(r.declaration?.reason ?? "")"
         case .declaredButKilled:
@@ -264,7 +267,7 @@ struct MutantsSweepCommand: ParsableCommand {
                     protocol: p.rawValue, site: m.mutant.site.name, operation: m.mutant.site.operation.description,
                     operator: m.mutant.operatorName, verdict: m.verdict.rawValue, killedBy: k?.killedBy, message: k?.message,
                     executions: m.executions, seed: k?.seed, scenario: k?.scenario, schedule: k?.schedule,
-                    reason: m.declaration?.reason))
+                    reason: m.declaration?.reason, infectedExecutions: m.infectedExecutions))
                 if m.verdict == .survived {
                     survivors.append(SweepSummary.Survivor(protocol: p.rawValue, site: m.mutant.site.name, operator: m.mutant.operatorName))
                 }

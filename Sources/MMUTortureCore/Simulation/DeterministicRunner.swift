@@ -230,4 +230,10 @@ extension DeterministicRunner {
         for h in recordingHarnesses.values { all.formUnion(h.executor.reachedSites) }
         return all
     }
+
+    /// Executions of the search (not the shrinking) in which the mutant was
+    /// infected (`SimExecutor.infectedExecutions`).
+    public var infectedExecutions: Int {
+        harnesses.values.reduce(0) { $0 + $1.executor.infectedExecutions }
+    }
 }

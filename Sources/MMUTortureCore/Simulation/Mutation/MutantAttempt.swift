@@ -13,6 +13,9 @@ public struct MutantAttempt: Sendable, Codable, Equatable {
     /// The killing execution's schedule, shrunk (replayable with the mutant applied).
     public var schedule: String?
     public var seconds: Double
+    /// Executions in which the mutated operation behaved differently from
+    /// the original at least once; nil when the operator does not track it.
+    public var infectedExecutions: Int?
 
     public init(seed: UInt64, executions: Int, killedBy: String? = nil, message: String? = nil,
                 schedule: String? = nil, seconds: Double = 0) {

@@ -14,6 +14,15 @@ public protocol MutationOperator: Sendable {
     /// Whether it changes an operation of this kind.
     func applies(to operation: SiteOperation) -> Bool
     /// Performs `operation` (of thread `thread`) the mutant's way, setting
-    /// its results.
+    /// its results, and tells the executor (`noteInfection`) when the
+    /// mutated operation did something the original would not have.
     func perform(_ operation: inout MutatedOperation, on executor: SimExecutor, thread: Int)
+    /// Whether `perform` reports infections. Where it does, a survivor that
+    /// was never infected tells that the search never reached a state in
+    /// which the change mattered (docs/mutation.md).
+    var tracksInfection: Bool { get }
+}
+
+extension MutationOperator {
+    public var tracksInfection: Bool { false }
 }

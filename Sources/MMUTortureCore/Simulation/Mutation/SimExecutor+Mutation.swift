@@ -19,6 +19,26 @@ extension SimExecutor {
         return m.visit(site, operation, thread: t)
     }
 
+    /// Executions so far in which the mutant was infected (its operation did
+    /// something the original would not have), the current one included.
+    public var infectedExecutions: Int {
+        guard let m = mutations else { return 0 }
+        return m.infectedExecutions + (m.infectedNow ? 1 : 0)
+    }
+
+    /// The mutated operation behaved differently from the original.
+    func noteInfection() { mutations?.infectedNow = true }
+
+    /// Stores in thread `t`'s buffer: a fence or a locked instruction would
+    /// have drained them.
+    func bufferedStores(_ t: Int) -> Int { sbCount[t] }
+
+    /// The value thread `t` would load from `p` now (its own buffer first),
+    /// without a scheduling point.
+    func peek(_ t: Int, _ p: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        sbCount[t] == 0 ? p.pointee : loadThroughBuffer(t, p)
+    }
+
     /// A scheduling point that does nothing (an operation a mutant removed).
     func skippedOperation(_ t: Int) {
         point(t)

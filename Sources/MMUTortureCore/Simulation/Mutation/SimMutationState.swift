@@ -13,6 +13,11 @@ final class SimMutationState {
     /// the depths whose lock was removed.
     var depth: [Int]
     var droppedDepths: [[Int]]
+    /// Executions in which the mutated operation behaved differently from
+    /// the original at least once (before the current one), and whether the
+    /// current one has.
+    var infectedExecutions = 0
+    var infectedNow = false
 
     struct SiteKey: Hashable {
         let file: UInt
@@ -29,6 +34,8 @@ final class SimMutationState {
     }
 
     func reset() {
+        if infectedNow { infectedExecutions += 1 }
+        infectedNow = false
         for t in depth.indices {
             depth[t] = 0
             droppedDepths[t].removeAll(keepingCapacity: true)

@@ -65,9 +65,13 @@ public struct VMMutationSubject: MutationSubject {
             s.executions = executions
             s.mutation = mutation
             s.recordSites = false
-            let r = DeterministicRunner(params: p, settings: s).run()
+            let runner = DeterministicRunner(params: p, settings: s)
+            let r = runner.run()
             a.executions += r.executions
             a.seconds += r.durationSeconds
+            if mutation.mutationOperator.tracksInfection {
+                a.infectedExecutions = (a.infectedExecutions ?? 0) + runner.infectedExecutions
+            }
             if let f = r.failure, let v = f.shrunk.violations.first {
                 a.killedBy = v.invariant.rawValue
                 a.message = v.message

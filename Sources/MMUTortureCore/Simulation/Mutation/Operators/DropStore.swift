@@ -7,13 +7,17 @@ public struct DropStore: MutationOperator {
     public func applies(to operation: SiteOperation) -> Bool {
         operation == .store || operation == .storeTopByte || operation.isReadModifyWrite
     }
+    public var tracksInfection: Bool { true }
     public func perform(_ operation: inout MutatedOperation, on executor: SimExecutor, thread: Int) {
         guard let p = operation.address else { return }
         if operation.kind.isReadModifyWrite {
             let old = executor.lockedRead(thread, p, operation.simOp)
             operation.result = old
             operation.exchanged = old == operation.expected
+            // Infected when the write would have changed the word.
+            if let new = operation.update?(old), new != old { executor.noteInfection() }
         } else {
+            if executor.peek(thread, p) & operation.mask != operation.value { executor.noteInfection() }
             executor.skippedOperation(thread)
         }
     }

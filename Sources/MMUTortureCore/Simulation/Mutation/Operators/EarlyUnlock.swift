@@ -8,8 +8,10 @@ public struct EarlyUnlock: MutationOperator {
     public var name: String { "early-unlock" }
     public var summary: String { "the unlock becomes visible before the critical section's buffered stores" }
     public func applies(to operation: SiteOperation) -> Bool { operation == .unlock || operation == .unlockShared }
+    public var tracksInfection: Bool { true }
     public func perform(_ operation: inout MutatedOperation, on executor: SimExecutor, thread: Int) {
         guard let lock = operation.lock else { return }
+        if executor.bufferedStores(thread) > 0 { executor.noteInfection() }   // stores the unlock now overtakes
         if operation.kind == .unlockShared {
             executor.unlockSharedOvertakingStores(thread, lock)
         } else {
