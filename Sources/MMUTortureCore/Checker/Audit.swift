@@ -48,6 +48,7 @@ extension VM {
     public func endOfRunChecks<P: Platform>(_ p: P, dirtyLog: Bool, checker: ViolationSink) {
         if dirtyLog { finalDirtyLogCheck(p, checker: checker) }
         finalPageRefcountCheck(p, checker: checker)
+        finalGuestMemoryCheck(p, checker: checker)
         audit(p, checker: checker)
     }
 }

@@ -15,6 +15,7 @@ public enum Invariant: String, CaseIterable, Codable, Sendable {
     case spteIntegrity = "spte-integrity"
     case rmapConsistency = "rmap-consistency"
     case pageRefcount = "page-refcount"
+    case guestMemory = "guest-memory"
     // The TDP MMU's own (docs/invariants.md).
     case ptAccounting = "pt-accounting"
     case frozenOwnership = "frozen-ownership"
@@ -35,6 +36,7 @@ public enum Invariant: String, CaseIterable, Codable, Sendable {
         case .flushBeforeUnlock: return "an mmu-lock section that took W away flushes remote TLBs before it releases the lock"
         case .spteIntegrity: return "every spte is a valid combination: W needs HOST_WRITABLE (and MMU_WRITABLE), HOST_WRITABLE needs a writable host page, NX and the pfn are never changed locklessly, ids within the layout"
         case .rmapConsistency: return "every present leaf of a live shadow page is in its gfn's rmap, and every rmap entry is a present leaf of that gfn"
+        case .guestMemory: return "at the end of a run every gfn the guest wrote holds the last value one of its writers wrote: no write was lost or undone"
         case .pageRefcount: return "once every path has finished, a host page's only reference is the host page table's: 1 while mapped, and an unmapped page is freed"
         case .ptAccounting: return "every page table is reachable from a root, waiting for its grace period, or freed, exactly once"
         case .frozenOwnership: return "only the thread that froze a spte writes it again; nobody installs over FROZEN"

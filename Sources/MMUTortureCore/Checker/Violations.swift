@@ -38,6 +38,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case writeLockNotHeld            // a write-lock-only path ran without the mmu-lock held for write
     case pageReferenceLeaked         // at the end of a run a host page held a reference nobody owns
     case pageReferenceMissing        // at the end of a run a mapped host page had no reference, or was freed
+    case guestWriteLost              // at the end of a run a gfn holds no writer's last value
 
     /// The invariant this detail is a violation of.
     public var invariant: Invariant {
@@ -58,6 +59,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .validRootUnreferenced, .zappedRootPopulated, .installIntoInvalidRoot: return .rootLifetime
         case .writeLockNotHeld: return .lockMode
         case .pageReferenceLeaked, .pageReferenceMissing: return .pageRefcount
+        case .guestWriteLost: return .guestMemory
         }
     }
 
@@ -93,6 +95,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .zappedRootPopulated: return "an invalid root whose zap completed still holds a present spte"
         case .installIntoInvalidRoot: return "a page fault installed a spte into an invalid root"
         case .writeLockNotHeld: return "a path that requires the mmu-lock for write (lockdep_assert_held_write) ran without it"
+        case .guestWriteLost: return "with every path finished, a gfn the guest wrote holds a value that is no writer's last write to it (a guest write was lost, or an older content came back)"
         case .pageReferenceLeaked: return "with every path finished, a host page holds a reference nobody owns: more than the host page table's one, or any once the host unmapped it (a gfn_to_pfn reference never released)"
         case .pageReferenceMissing: return "with every path finished, a host page the host page table maps has no reference of its own, or was freed (a reference dropped twice or lost)"
         }

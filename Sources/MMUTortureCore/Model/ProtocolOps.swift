@@ -22,6 +22,9 @@ public struct ProtocolOps: Sendable {
     /// a page fault that retries still drops its page reference
     /// (`kvm_release_pfn_clean` on every exit of the fault).
     public var refaultReleasesPage = true
+    /// the slow path emulates a write to a write-tracked gfn only after the
+    /// notifier retry check passed (never into a page an invalidation took).
+    public var emulationChecksRetry = true
     /// mmu-lock updates of locklessly modifiable sptes are atomic exchanges.
     public var atomicSPTEUpdate = true
     /// direct pages add `quadrant << 9` when computing a gfn.

@@ -130,6 +130,15 @@ public struct VM {
         public static let protected: UInt64 = 2
     }
 
+    /// Checker (guest-memory), per vCPU and gfn (`frames` words a vCPU):
+    /// the last value that vCPU wrote to the gfn, 0 = none. Private to the
+    /// vCPU's thread (plain memory, not platform accesses). Kept only while
+    /// `vcpus × frames` fits `VM.lastWritesLimit` words; otherwise
+    /// `tracksLastWrites` is false and guest-memory is not checked.
+    public let lastWrites: UnsafeMutablePointer<UInt64>
+    public let tracksLastWrites: Bool
+    public static let lastWritesLimit = 1 << 22
+
     public let mmuLock: MMULock
     /// The TDP MMU's roots, caches and records (unused by the other protocols).
     public let tdp: TDPState
@@ -179,6 +188,7 @@ public final class VMStorage {
             return p
         }
         let pfnCount = frames * 2 + 64
+        let tracksLastWrites = config.checks && config.vcpus * frames <= VM.lastWritesLimit
         var hashBuckets = 64
         while hashBuckets < pageCount { hashBuckets <<= 1 }
         vm = VM(config: config, frames: frames, vcpuCount: config.vcpus, layout: config.layout, ops: config.ops,
@@ -200,6 +210,8 @@ public final class VMStorage {
                 globals: words(VM.Global.words),
                 vcpuShared: words(config.vcpus * VM.VCPUWord.stride),
                 protection: words(frames),
+                lastWrites: words(tracksLastWrites ? config.vcpus * frames : 1),
+                tracksLastWrites: tracksLastWrites,
                 mmuLock: MMULock.allocate(),
                 tdp: TDPState.allocate(pages: pageCount, vcpus: config.vcpus, frames: frames))
         vm.initialiseFreeLists()
@@ -210,7 +222,7 @@ public final class VMStorage {
         for p in [vm.sptes, vm.headers, vm.gfnsArena, vm.hashHeads, vm.rmapFlags, vm.rmapCount, vm.rmapEntries,
                   vm.hostPT, vm.pfnData, vm.pfnRefcount, vm.pfnState, vm.pfnDirty, vm.dirtyBitmap, vm.globals,
                   vm.pfnWritten, vm.pfnGFN, vm.swap, vm.destination, vm.wClearEvent,
-                  vm.vcpuShared, vm.protection] {
+                  vm.vcpuShared, vm.protection, vm.lastWrites] {
             p.deallocate()
         }
         vm.mmuLock.deallocate()

@@ -153,6 +153,7 @@ extension VM {
             // checker's record of it: ghost accesses, not mutation sites.
             p.ghostStore(pfnData + pfnIndex, value)
             if p.ghostLoad(pfnWritten + pfnIndex) == 0 { p.ghostStore(pfnWritten + pfnIndex, 1) }
+            noteLastWrite(v, gfn: gfn, value: value)
             p.count(.writes)
             if checks { checkWriteNotProtected(p, vcpu: v.pointee.id, gfn: gfn, pfn: pfnIndex, value: value, checker: checker) }
         } else {

@@ -25,7 +25,9 @@ extension VM {
     /// the host page and the dirty log see it. That the guest's data reached
     /// the page is the checker's record (a ghost store, as at a guest write).
     func emulateGuestWrite<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, gfn: Int, pfn: Int) {
-        p.store(pfnData + pfn, writeValue(v))
+        let value = writeValue(v)
+        p.store(pfnData + pfn, value)
+        noteLastWrite(v, gfn: gfn, value: value)
         p.ghostStore(pfnWritten + pfn, 1)
         p.store(pfnDirty + pfn, 1)
         markPageDirty(p, gfn: gfn)
@@ -102,6 +104,12 @@ extension VM {
                 p.count(.slowRefaults)
                 p.trace(.slowRefault, gfn: gfn)
                 release = ops.refaultReleasesPage   // mutant refault-leaks-page: the reference is kept
+                // Mutant emulate-stale-pfn: a write to a write-tracked gfn is
+                // emulated into the page looked up before the invalidation.
+                if !ops.emulationChecksRetry && write && p.load(rmapFlags + gfn) & VM.pteListWriteProtect != 0 {
+                    emulateGuestWrite(p, v, gfn: gfn, pfn: pfn)
+                    return .emulated
+                }
                 return .refault
             }
         }

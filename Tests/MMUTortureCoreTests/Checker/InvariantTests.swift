@@ -218,4 +218,30 @@ final class InvariantTests: XCTestCase {
             XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
         }
     }
+
+    func testGuestMemory() {
+        // Two writes to a gfn, then the page reclaimed (written back) and a
+        // third write after the refault: the content is the last write.
+        // Then the same with the last write lost, and with a stale swap copy
+        // coming back after a reclaim that skipped the write-back.
+        let cases: [(String, (Fixture) -> Void, ViolationDetail?)] = [
+            ("clean", { _ in }, nil),
+            ("lost", { f in f.vm.pfnData[Int(f.vm.hostPT[150] - 1)] = 7 }, .guestWriteLost),
+            ("stale swap", { f in
+                f.vm.hostPT[150] = 0
+                f.vm.swap[150] = 1
+            }, .guestWriteLost),
+        ]
+        for (name, corrupt, expected) in cases {
+            let f = Fixture()
+            f.write(150)
+            f.write(150)
+            f.vm.invalidateRange(f.p, firstGFN: 150, count: 1, checker: f.checker)
+            f.write(150)
+            f.write(151)
+            corrupt(f)
+            f.vm.finalGuestMemoryCheck(f.p, checker: f.checker)
+            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
+        }
+    }
 }
