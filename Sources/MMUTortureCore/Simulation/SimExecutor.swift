@@ -151,9 +151,17 @@ public final class SimExecutor {
     var schedulerRef: SimScheduler
     /// ...and called through this, without reference counting.
     unowned(unsafe) var scheduler: SimScheduler
+    /// The search's own strategies, when the scheduler is one of them:
+    /// `ask` calls them directly (no existential, no reference counting),
+    /// at nearly every step.
+    var delayScheduler: Unmanaged<DelayScheduler>?
+    var walkScheduler: Unmanaged<RandomWalkScheduler>?
     /// Mutation testing (docs/mutation.md): the sites reached and the
     /// mutant applied; nil (the usual case) costs one test per operation.
-    var mutations: SimMutationState?
+    var mutations: SimMutationState? { didSet { mutationsOn = mutations != nil } }
+    /// `mutations != nil`, as a flag the operations test without touching
+    /// a reference.
+    private(set) var mutationsOn = false
 
     public init(threadCount: Int, options: Options = Options()) {
         precondition(threadCount >= 1 && threadCount <= 64, "the simulated platform runs 1...64 threads")
@@ -246,6 +254,8 @@ public final class SimExecutor {
         guard scheduler.beginExecution(threadCount: threadCount) else { return nil }
         schedulerRef = scheduler
         self.scheduler = scheduler
+        delayScheduler = (scheduler as? DelayScheduler).map(Unmanaged.passUnretained)
+        walkScheduler = (scheduler as? RandomWalkScheduler).map(Unmanaged.passUnretained)
         self.bodies = bodies.map(BodyBox.init)
         if let states {
             self.states = states
@@ -264,7 +274,7 @@ public final class SimExecutor {
         if threadCount == 1 {
             first = .run(0)
         } else {
-            first = scheduler.next(SimDecision(enabled: enabled, current: -1, yielded: false, step: 1))
+            first = ask(SimDecision(enabled: enabled, current: -1, yielded: false, step: 1))
             precondition(enabled.contains(first), "the scheduler chose \(first), which is not enabled")
             schedule.append(first)
         }
@@ -280,6 +290,8 @@ public final class SimExecutor {
         let idle = IdleScheduler()
         schedulerRef = idle
         self.scheduler = idle
+        delayScheduler = nil
+        walkScheduler = nil
         current = -1
         return result
     }
@@ -384,7 +396,7 @@ public final class SimExecutor {
             let c: SimChoice
             let n = enabled.count
             if _fastPath(n > 1) {
-                c = scheduler.next(SimDecision(enabled: enabled, current: t, yielded: yielded, step: step))
+                c = ask(SimDecision(enabled: enabled, current: t, yielded: yielded, step: step))
                 precondition(enabled.contains(c), "the scheduler chose \(c), which is not enabled")
                 schedule.append(c)
             } else if n == 1 {
@@ -401,6 +413,14 @@ public final class SimExecutor {
             switchTo(c.thread, from: coros + t)
             return
         }
+    }
+
+    /// The scheduler's choice at decision `d`.
+    @inline(__always)
+    func ask(_ d: SimDecision) -> SimChoice {
+        if let s = delayScheduler { return s._withUnsafeGuaranteedRef { $0.next(d) } }
+        if let s = walkScheduler { return s._withUnsafeGuaranteedRef { $0.next(d) } }
+        return scheduler.next(d)
     }
 
     var allFinished: Bool {
