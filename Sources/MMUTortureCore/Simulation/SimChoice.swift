@@ -50,6 +50,11 @@ public struct SimChoiceSet: Hashable, Sendable, Sequence, CustomStringConvertibl
 
     @inline(__always) public var isEmpty: Bool { runnable | flushable == 0 }
     @inline(__always) public var count: Int { runnable.nonzeroBitCount &+ flushable.nonzeroBitCount }
+    /// `count > 1`, without counting (no bit count instruction in the
+    /// baseline x86-64 target; asked at every step).
+    @inline(__always) public var hasSeveral: Bool {
+        (runnable & (runnable &- 1)) | (flushable & (flushable &- 1)) != 0 || (runnable != 0 && flushable != 0)
+    }
 
     @inline(__always)
     public func contains(_ c: SimChoice) -> Bool {

@@ -140,7 +140,10 @@ public final class SimExecutor {
     var skipFirst = false
     var outcome: SimOutcome = .completed
     var hash: UInt64 = 0
-    var schedule: SimSchedule
+    /// The data seed of the execution in progress (its schedule's).
+    var dataSeed: UInt64 = 0
+    /// Its decisions so far: `SimExecution.schedule` once it ends.
+    var decisions = DecisionLog()
     var stepLog: [SimStep] = []
     /// The bodies of the execution in progress, boxed so that a thread can
     /// call its body without retaining it (see `runBody`).
@@ -204,7 +207,6 @@ public final class SimExecutor {
             (ownStates + t).initialize(to: ThreadState(depth: options.traceDepth, seed: 0))
         }
         states = ownStates
-        schedule = SimSchedule(threadCount: threadCount, dataSeed: 0)
         let idle = IdleScheduler()
         schedulerRef = idle
         scheduler = idle
@@ -223,6 +225,7 @@ public final class SimExecutor {
         sbHead.deallocate()
         sbCount.deallocate()
         scratch.deallocate()
+        decisions.deallocate()
         for t in 0..<threadCount { ownStates[t].ring.deallocate() }
         ownStates.deinitialize(count: threadCount)
         ownStates.deallocate()
@@ -276,14 +279,15 @@ public final class SimExecutor {
         } else {
             first = ask(SimDecision(enabled: enabled, current: -1, yielded: false, step: 1))
             precondition(enabled.contains(first), "the scheduler chose \(first), which is not enabled")
-            schedule.append(first)
+            decisions.append(first)
         }
         switchTo(first.thread, from: mainContext)
         // Back here: the execution is over (see `end`).
 
         let elapsed = monotonicNanoseconds() - start
         scheduler.endExecution(steps: step, outcome: outcome)
-        let result = SimExecution(outcome: outcome, steps: step, schedule: schedule, traceHash: hash,
+        let result = SimExecution(outcome: outcome, steps: step,
+                                  schedule: decisions.schedule(threadCount: threadCount, dataSeed: dataSeed), traceHash: hash,
                                   threads: threadReports(), stepLog: stepLog, contextSwitches: switches,
                                   elapsedNanoseconds: elapsed)
         self.bodies = []
@@ -352,7 +356,8 @@ public final class SimExecutor {
         skipFirst = false
         outcome = .completed
         hash = 0x6A09_E667_F3BC_C909
-        schedule = SimSchedule(threadCount: threadCount, dataSeed: dataSeed)
+        self.dataSeed = dataSeed
+        decisions.removeAll()
         stepLog.removeAll(keepingCapacity: true)
         mutations?.reset()
     }
@@ -394,12 +399,11 @@ public final class SimExecutor {
                 }
             }
             let c: SimChoice
-            let n = enabled.count
-            if _fastPath(n > 1) {
+            if _fastPath(enabled.hasSeveral) {
                 c = ask(SimDecision(enabled: enabled, current: t, yielded: yielded, step: step))
                 precondition(enabled.contains(c), "the scheduler chose \(c), which is not enabled")
-                schedule.append(c)
-            } else if n == 1 {
+                decisions.append(c)
+            } else if !enabled.isEmpty {
                 c = enabled.first.unsafelyUnwrapped
             } else {
                 step &-= 1   // no step was taken

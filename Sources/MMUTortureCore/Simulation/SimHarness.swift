@@ -125,7 +125,7 @@ final class SimHarness {
             bodies.append { sp in
                 // The workload stream comes from the schedule's data seed, so
                 // a schedule string alone replays the execution.
-                sp.state.pointee.rng = Xoshiro256StarStar(seed: deriveSeed(sp.executor.schedule.dataSeed, .vcpuWorkload, stream))
+                sp.state.pointee.rng = Xoshiro256StarStar(seed: deriveSeed(sp.executor.dataSeed, .vcpuWorkload, stream))
                 let p = HookedPlatform(sp, hook: hook)
                 vm.vcpuLoop(p, locals + i, sampler: sampler, budget: budget, checker: checker)
                 hook.done[i] = 1
@@ -134,7 +134,7 @@ final class SimHarness {
         let vcpus = self.vcpus
         for j in 0..<mmuThreads {
             bodies.append { sp in
-                sp.state.pointee.rng = Xoshiro256StarStar(seed: deriveSeed(sp.executor.schedule.dataSeed, .mmuOperations, j))
+                sp.state.pointee.rng = Xoshiro256StarStar(seed: deriveSeed(sp.executor.dataSeed, .mmuOperations, j))
                 let p = HookedPlatform(sp, hook: hook)
                 var done = 0
                 vm.mmuLoop(p, weights: weights, hotFrames: hot, checker: checker, keepRunning: {
@@ -165,7 +165,8 @@ final class SimHarness {
 
         // Violations, rendered as the native runner renders them.
         let records = log.records()
-        let rings = (0...threadCount).map { states[$0].ring.snapshot() }
+        // The trace rings, only for what needs them (most executions are clean).
+        let rings = records.isEmpty && !keep ? [] : (0...threadCount).map { states[$0].ring.snapshot() }
         let traceNames = ThreadNames(vcpus: vcpus, mmuThreads: mmuThreads)
         var reports: [ViolationReport] = []
         for (k, r) in records.enumerated() {

@@ -128,7 +128,7 @@ final class DelayScheduler: SimScheduler {
             let runnable = d.enabled.runnable & ~parked
             if runnable != 0 || d.enabled.flushable != 0 {
                 let narrowed = SimChoiceSet(runnable: runnable, flushable: d.enabled.flushable)
-                if narrowed.count == 1 { return narrowed.first! }
+                if !narrowed.hasSeveral { return narrowed.first! }
                 if narrowed != d.enabled {
                     return base.next(SimDecision(enabled: narrowed, current: d.current, yielded: d.yielded, step: d.step))
                 }
