@@ -77,6 +77,19 @@ public struct TDPState {
                         ptState: words(pages), frozenOwner: words(pages * 512))
     }
 
+    /// Every array with its length, as `allocate` made them.
+    func arrays(pages: Int, vcpus: Int) -> [(UnsafeMutablePointer<UInt64>, Int)] {
+        [(roots, TDPState.maxRoots), (refs, pages), (rootFlags, pages), (caches, vcpus * TDPState.cacheSize),
+         (pendingFree, pages), (pendingCount, 1), (rangeStart, 1), (rangeEnd, 1), (dirtyLogMode, 1), (ptState, pages),
+         (frozenOwner, pages * 512)].map { ($0.0, max(1, $0.1)) }
+    }
+
+    /// Back to the state `allocate(pages:vcpus:)` left (`VMStorage.reset`).
+    func reset(pages: Int, vcpus: Int) {
+        for (p, n) in arrays(pages: pages, vcpus: vcpus) { p.update(repeating: 0, count: n) }
+        pagesLock.reset()
+    }
+
     func deallocate() {
         for p in [roots, refs, rootFlags, caches, pendingFree, pendingCount, rangeStart, rangeEnd, dirtyLogMode, ptState,
                   frozenOwner] {

@@ -20,6 +20,8 @@ final class SimHarness {
     let ringDepth: Int
     let hook: PerturbHook
     var kept: KeptExecution?
+    /// The VM of the executions that are not kept, reset before each.
+    let storage: VMStorage
 
     init(params: RunParameters, settings: DeterministicSettings, frames: Int, hotFrames: Int, vcpus: Int, recording: Bool) {
         self.params = params
@@ -43,6 +45,7 @@ final class SimHarness {
         c.frames = frames
         c.tlbEntries = settings.tlbEntries
         vmConfig = c
+        storage = VMStorage(config: c)
         ringDepth = recording ? 1 << 16 : max(8, params.vm.traceDepth)
         states = .allocate(capacity: threadCount + 1)
         for t in 0...threadCount {
@@ -104,7 +107,15 @@ final class SimHarness {
     func run(shape: ExecutionShape, scheduler: SimScheduler, index: Int, keep: Bool = false)
         -> (DeterministicExecution, [UInt64])? {
         precondition(shape.vcpus == vcpus)
-        let storage = VMStorage(config: vmConfig)
+        // A kept VM outlives the call: a fresh one. Otherwise the harness's
+        // own, reset to the fresh state.
+        let storage: VMStorage
+        if keep {
+            storage = VMStorage(config: vmConfig)
+        } else {
+            storage = self.storage
+            storage.reset()
+        }
         let vm = storage.vm
         let log = ViolationLog()
         log.stopOnFirst = true
