@@ -120,6 +120,19 @@ final class SimSchedulerTests: XCTestCase {
         XCTAssertEqual(seen, [0, 1])
     }
 
+    /// The executor's "several choices" test (no bit count) agrees with
+    /// counting.
+    func testChoiceSetHasSeveral() {
+        var r = Xoshiro256StarStar(seed: 3)
+        let masks = Array(0..<UInt64(1024)) + (0..<1000).map { _ in r.next() } + [.max, 1 << 63]
+        for m in masks {
+            for f in [0, 1, 6, m &* 3] {
+                let set = SimChoiceSet(runnable: m, flushable: f)
+                XCTAssertEqual(set.hasSeveral, m.nonzeroBitCount + f.nonzeroBitCount > 1, "masks \(m) \(f)")
+            }
+        }
+    }
+
     func testChoiceSetCanonicalOrder() {
         let set = SimChoiceSet(runnable: 0b1010, flushable: 0b0110)
         XCTAssertEqual(Array(set), [.run(1), .run(3), .flush(1), .flush(2)])

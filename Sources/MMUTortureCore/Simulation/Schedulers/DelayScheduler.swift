@@ -47,6 +47,9 @@ final class DelayScheduler: SimScheduler {
     /// checks cost.
     let parkedUntil: UnsafeMutablePointer<UInt64>
     var parked: UInt64 = 0
+    /// The earliest step at which a parked thread's delay ends: before it,
+    /// no decision needs to look at the parked threads' ends.
+    var nextWake: UInt64 = .max
     let seen: UnsafeMutablePointer<UInt64>
     /// Parkings so far in this execution (diagnostics).
     private(set) var parkings = 0
@@ -87,6 +90,7 @@ final class DelayScheduler: SimScheduler {
         parkedUntil.update(repeating: 0, count: threadCount)
         seen.update(repeating: 0, count: threadCount)
         parked = 0
+        nextWake = .max
         parkings = 0
         hook.reset()
         return true
@@ -119,11 +123,18 @@ final class DelayScheduler: SimScheduler {
         }
         if parked != 0 {
             // Threads whose delay is over move again.
-            var p = parked
-            while p != 0 {
-                let u = p.trailingZeroBitCount
-                p &= p &- 1
-                if parkedUntil[u] <= d.step { parked &= ~(UInt64(1) << UInt64(u)) }
+            if nextWake <= d.step {
+                nextWake = .max
+                var p = parked
+                while p != 0 {
+                    let u = p.trailingZeroBitCount
+                    p &= p &- 1
+                    if parkedUntil[u] <= d.step {
+                        parked &= ~(UInt64(1) << UInt64(u))
+                    } else {
+                        nextWake = min(nextWake, parkedUntil[u])
+                    }
+                }
             }
             let runnable = d.enabled.runnable & ~parked
             if runnable != 0 || d.enabled.flushable != 0 {
@@ -141,6 +152,7 @@ final class DelayScheduler: SimScheduler {
     func park(_ t: Int, _ step: UInt64) {
         parkedUntil[t] = step &+ delay()
         parked |= UInt64(1) << UInt64(t)
+        nextWake = min(nextWake, parkedUntil[t])
         parkings += 1
     }
 }
