@@ -471,9 +471,6 @@ public final class SimExecutor {
     // MARK: the step hash and log
 
     @inline(__always)
-    static func rotated(_ x: UInt64, _ k: UInt64) -> UInt64 { (x &<< k) | (x &>> (64 &- k)) }
-
-    @inline(__always)
     static func mix(_ h: UInt64, _ x: UInt64) -> UInt64 {
         var z = (h ^ x) &* 0x9E37_79B9_7F4A_7C15
         z ^= z >> 29
@@ -483,14 +480,11 @@ public final class SimExecutor {
     /// Records thread `t`'s operation into the hash and (optionally) the log.
     @inline(__always)
     func note(_ op: SimOp, _ t: Int, _ address: UnsafeMutablePointer<UInt64>?, _ read: UInt64, _ written: UInt64) {
-        // The operation's three words are mixed into one independently of
-        // the hash (in parallel), and only that one goes through the chain:
-        // one multiply per step on the path from one step's hash to the
-        // next, not three in a row.
-        let what = (step ^ (UInt64(op.rawValue) << 56) ^ (UInt64(t) << 48)) &* 0xD6E8_FEB8_6659_FD93
-        let x = what ^ SimExecutor.rotated(read &* 0xA076_1D64_78BD_642F, 21)
-            ^ SimExecutor.rotated(written &* 0xE703_7ED1_A0B4_28DB, 43)
-        hash = SimExecutor.mix(hash, x)
+        // The trace hash of recorded reports: replay compares with it, so
+        // the formula stays what it was when they were recorded.
+        var h = SimExecutor.mix(hash, step ^ (UInt64(op.rawValue) << 56) ^ (UInt64(t) << 48))
+        h = SimExecutor.mix(h, read)
+        hash = SimExecutor.mix(h, written)
         lastOp[t] = op.rawValue &+ 1
         if options.recordSteps {
             stepLog.append(SimStep(step: step, thread: t, op: op, address: UInt(bitPattern: address),
