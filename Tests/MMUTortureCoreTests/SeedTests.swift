@@ -64,4 +64,17 @@ final class SeedTests: XCTestCase {
         XCTAssertFalse((0..<1000).contains { _ in r.chance(0) })
         XCTAssertTrue((0..<1000).allSatisfy { _ in r.chance(1) })
     }
+
+    /// The schedulers' integer form of `chance` draws the same numbers and
+    /// answers the same, at and around the threshold too.
+    func testChanceThresholdAnswersAsChance() {
+        for p in [0, 1e-300, 0.0005, 0.02, 0.5, 1.0 / 3, 0.999_999_9, 1, 2, -1, .nan] {
+            let t = Xoshiro256StarStar.chanceThreshold(p)
+            var a = Xoshiro256StarStar(seed: 4), b = a
+            for _ in 0..<2000 { XCTAssertEqual(a.chance(p), b.chance(threshold: t), "p \(p)") }
+            for x in [t &- 1, t, t &+ 1] where x < 1 << 53 {
+                XCTAssertEqual(Double(x) * 0x1.0p-53 < p, x < t, "p \(p), x \(x)")
+            }
+        }
+    }
 }

@@ -17,11 +17,25 @@ extension VM {
 
     /// The other direction, over the shadow pages `pages`: every present leaf
     /// of a live page is in the rmap of the gfn it maps. Caller holds the lock.
-    func auditPagesInRmaps<P: Platform>(_ p: P, pages: Range<Int>, checker: ViolationSink) {
+    ///
+    /// `plainLoads`: `p`'s loads are plain memory reads with no effect (an
+    /// `AuditPlatform`: no scheduling point, no step). Then eight slots at a
+    /// time are first read directly and a group with no present slot is
+    /// skipped: most of a leaf table is not present, and the deterministic
+    /// mode runs this after every critical section. (Where a load is a
+    /// scheduling point, an extra read would change the schedule.)
+    func auditPagesInRmaps<P: Platform>(_ p: P, pages: Range<Int>, plainLoads: Bool = false, checker: ViolationSink) {
         for page in pages.clamped(to: 0..<pageCount) {
             guard p.load(header(page, SPHeader.magic)) == SPHeader.liveMagic,
                   ShadowPageRole(raw: header(page, SPHeader.role).pointee).level == 1 else { continue }
-            for i in 0..<512 {
+            var i = 0
+            while i < 512 {
+                if plainLoads && i & 7 == 0 {
+                    var any: UInt64 = 0
+                    for j in i..<(i + 8) { any |= sptep(page: page, index: j).pointee }
+                    if any & SPTE.presentMask == 0 { i += 8; continue }
+                }
+                defer { i += 1 }
                 let spte = p.load(sptep(page: page, index: i))
                 guard spte & SPTE.presentMask != 0 else { continue }
                 let gfn = Int(rmapGFN(page: page, index: i))

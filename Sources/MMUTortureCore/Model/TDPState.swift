@@ -87,6 +87,19 @@ public struct TDPState {
                         ptState: words(pages), frozenOwner: words(pages * 512), dirtyCarries: words(frames), removals: words(1))
     }
 
+    /// Every array with its length, as `allocate` made them.
+    func arrays(pages: Int, vcpus: Int, frames: Int) -> [(UnsafeMutablePointer<UInt64>, Int)] {
+        [(roots, TDPState.maxRoots), (refs, pages), (rootFlags, pages), (caches, vcpus * TDPState.cacheSize),
+         (pendingFree, pages), (pendingCount, 1), (rangeStart, 1), (rangeEnd, 1), (dirtyLogMode, 1), (ptState, pages),
+         (frozenOwner, pages * 512), (dirtyCarries, frames), (removals, 1)].map { ($0.0, max(1, $0.1)) }
+    }
+
+    /// Back to the state `allocate(pages:vcpus:frames:)` left (`VMStorage.reset`).
+    func reset(pages: Int, vcpus: Int, frames: Int) {
+        for (p, n) in arrays(pages: pages, vcpus: vcpus, frames: frames) { p.update(repeating: 0, count: n) }
+        pagesLock.reset()
+    }
+
     func deallocate() {
         for p in [roots, refs, rootFlags, caches, pendingFree, pendingCount, rangeStart, rangeEnd, dirtyLogMode, ptState,
                   frozenOwner, dirtyCarries, removals] {

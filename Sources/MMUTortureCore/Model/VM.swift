@@ -175,6 +175,9 @@ public struct VM {
 /// Owns the memory behind a `VM`.
 public final class VMStorage {
     public let vm: VM
+    /// Every array `init` allocated, with its length and initial value:
+    /// what `reset` restores.
+    private let regions: [(words: UnsafeMutablePointer<UInt64>, count: Int, value: UInt64)]
 
     public init(config: VMConfig) {
         precondition(config.frames >= 16 && config.vcpus >= 1)
@@ -182,9 +185,11 @@ public final class VMStorage {
         // Enough pages for several generations of the whole table.
         let perGeneration = 2 + (frames + (1 << 18) - 1) / (1 << 18) + (frames + 511) / 512 * 2 + 4
         let pageCount = config.poolPages > 0 ? config.poolPages : max(64, perGeneration * 8)
+        var regions: [(words: UnsafeMutablePointer<UInt64>, count: Int, value: UInt64)] = []
         func words(_ n: Int, _ v: UInt64 = 0) -> UnsafeMutablePointer<UInt64> {
             let p = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
             p.initialize(repeating: v, count: n)
+            regions.append((p, n, v))
             return p
         }
         let pfnCount = frames * 2 + 64
@@ -214,17 +219,25 @@ public final class VMStorage {
                 tracksLastWrites: tracksLastWrites,
                 mmuLock: MMULock.allocate(),
                 tdp: TDPState.allocate(pages: pageCount, vcpus: config.vcpus, frames: frames))
+        self.regions = regions
+        vm.initialiseFreeLists()
+        vm.initialiseHostMemory()
+    }
+
+    /// Back to the state `init` left, every word: the deterministic mode
+    /// runs each execution on a fresh VM, and a reset costs no allocation
+    /// and no page faults (a fresh VM's arrays came from the kernel again
+    /// at every execution). Only while no thread uses the VM.
+    public func reset() {
+        for r in regions { r.words.update(repeating: r.value, count: r.count) }
+        vm.mmuLock.reset()
+        vm.tdp.reset(pages: vm.pageCount, vcpus: vm.vcpuCount, frames: vm.frames)
         vm.initialiseFreeLists()
         vm.initialiseHostMemory()
     }
 
     deinit {
-        for p in [vm.sptes, vm.headers, vm.gfnsArena, vm.hashHeads, vm.rmapFlags, vm.rmapCount, vm.rmapEntries,
-                  vm.hostPT, vm.pfnData, vm.pfnRefcount, vm.pfnState, vm.pfnDirty, vm.dirtyBitmap, vm.globals,
-                  vm.pfnWritten, vm.pfnGFN, vm.swap, vm.destination, vm.wClearEvent,
-                  vm.vcpuShared, vm.protection, vm.lastWrites] {
-            p.deallocate()
-        }
+        for r in regions { r.words.deallocate() }
         vm.mmuLock.deallocate()
         vm.tdp.deallocate()
     }

@@ -33,7 +33,7 @@ extension VM {
         var cursor = global(Global.activeHead).pointee
         while cursor != 0 {
             let page = Int(cursor - 1)
-            auditPagesInRmaps(a, pages: page..<(page + 1), checker: checker)
+            auditPagesInRmaps(a, pages: page..<(page + 1), plainLoads: true, checker: checker)
             cursor = header(page, SPHeader.activeNext).pointee
         }
     }

@@ -28,6 +28,15 @@ public struct MMULock {
         return MMULock(rwlock: m, owner: o)
     }
 
+    /// Back to the state `allocate` left: free, no readers, a fresh rwlock.
+    /// Only while no thread uses the lock.
+    public func reset() {
+        pthread_rwlock_destroy(rwlock)
+        rwlock.pointee = pthread_rwlock_t()
+        mmut_rwlock_init(rwlock)
+        owner.update(repeating: 0, count: 2)
+    }
+
     public func deallocate() {
         pthread_rwlock_destroy(rwlock)
         rwlock.deallocate()

@@ -49,7 +49,12 @@ public struct SimChoiceSet: Hashable, Sendable, Sequence, CustomStringConvertibl
     }
 
     @inline(__always) public var isEmpty: Bool { runnable | flushable == 0 }
-    @inline(__always) public var count: Int { runnable.nonzeroBitCount &+ flushable.nonzeroBitCount }
+    @inline(__always) public var count: Int { SimChoiceSet.bitCount(runnable) &+ SimChoiceSet.bitCount(flushable) }
+    /// `count > 1`, without counting (no bit count instruction in the
+    /// baseline x86-64 target; asked at every step).
+    @inline(__always) public var hasSeveral: Bool {
+        (runnable & (runnable &- 1)) | (flushable & (flushable &- 1)) != 0 || (runnable != 0 && flushable != 0)
+    }
 
     @inline(__always)
     public func contains(_ c: SimChoice) -> Bool {
@@ -63,7 +68,7 @@ public struct SimChoiceSet: Hashable, Sendable, Sequence, CustomStringConvertibl
     /// The `index`-th choice in canonical order (0 ..< count).
     @inline(__always)
     public func choice(at index: Int) -> SimChoice {
-        let runs = runnable.nonzeroBitCount
+        let runs = SimChoiceSet.bitCount(runnable)
         if index < runs { return .run(SimChoiceSet.nthSetBit(runnable, index)) }
         return .flush(SimChoiceSet.nthSetBit(flushable, index &- runs))
     }
@@ -92,8 +97,41 @@ public struct SimChoiceSet: Hashable, Sendable, Sequence, CustomStringConvertibl
                          : SimChoiceSet(runnable: runnable & ~bit, flushable: flushable)
     }
 
+    /// The number of bits set in `mask`. The random walk counts masks of a
+    /// few threads at nearly every step, and the baseline x86-64 target has
+    /// no bit count instruction (`nonzeroBitCount` is a dozen dependent
+    /// vector instructions there): below 256, two four-bit counts from a
+    /// table held in a constant.
+    @inline(__always)
+    public static func bitCount(_ mask: UInt64) -> Int {
+        guard mask < 256 else { return mask.nonzeroBitCount }
+        return nibbleBitCount(mask & 15) &+ nibbleBitCount(mask &>> 4)
+    }
+
+    /// The bits set in `nibble` (0...15): hex digit x of the constant.
+    @inline(__always)
+    static func nibbleBitCount(_ nibble: UInt64) -> Int {
+        Int(truncatingIfNeeded: (0x4332_3221_3221_2110 as UInt64 &>> (nibble &<< 2)) & 15)
+    }
+
+    /// The position of the `n`-th (0-based) set bit of `mask`. `n` is a
+    /// random index at nearly every step: a loop that ends after `n`
+    /// rounds mispredicts its exit nearly every time. So for masks below 256
+    /// no loop and no branch: the nibble that holds the bit, then the
+    /// bit's place in that nibble from a table of 64 two-bit entries (entry
+    /// 4 x + k: where the k-th set bit of x is) held in two constants.
     @inline(__always)
     static func nthSetBit(_ mask: UInt64, _ n: Int) -> Int {
+        if mask < 256 {
+            let low = mask & 15
+            let lowCount = nibbleBitCount(low)
+            let high = n >= lowCount
+            let nibble = high ? mask &>> 4 : low
+            let i = (nibble &<< 2) &+ UInt64(truncatingIfNeeded: high ? n &- lowCount : n)
+            let table = i < 32 ? 0x2409_0802_0401_0000 as UInt64 : 0xE439_380E_340D_0C03
+            let place = Int(truncatingIfNeeded: (table &>> ((i &<< 1) & 63)) & 3)
+            return (high ? 4 : 0) &+ place
+        }
         var m = mask
         var k = n
         while k > 0 { m &= m &- 1; k &-= 1 }

@@ -140,7 +140,10 @@ public final class SimExecutor {
     var skipFirst = false
     var outcome: SimOutcome = .completed
     var hash: UInt64 = 0
-    var schedule: SimSchedule
+    /// The data seed of the execution in progress (its schedule's).
+    var dataSeed: UInt64 = 0
+    /// Its decisions so far: `SimExecution.schedule` once it ends.
+    var decisions = DecisionLog()
     var stepLog: [SimStep] = []
     /// The bodies of the execution in progress, boxed so that a thread can
     /// call its body without retaining it (see `runBody`).
@@ -151,9 +154,17 @@ public final class SimExecutor {
     var schedulerRef: SimScheduler
     /// ...and called through this, without reference counting.
     unowned(unsafe) var scheduler: SimScheduler
+    /// The search's own strategies, when the scheduler is one of them:
+    /// `ask` calls them directly (no existential, no reference counting),
+    /// at nearly every step.
+    var delayScheduler: Unmanaged<DelayScheduler>?
+    var walkScheduler: Unmanaged<RandomWalkScheduler>?
     /// Mutation testing (docs/mutation.md): the sites reached and the
     /// mutant applied; nil (the usual case) costs one test per operation.
-    var mutations: SimMutationState?
+    var mutations: SimMutationState? { didSet { mutationsOn = mutations != nil } }
+    /// `mutations != nil`, as a flag the operations test without touching
+    /// a reference.
+    private(set) var mutationsOn = false
 
     public init(threadCount: Int, options: Options = Options()) {
         precondition(threadCount >= 1 && threadCount <= 64, "the simulated platform runs 1...64 threads")
@@ -196,7 +207,6 @@ public final class SimExecutor {
             (ownStates + t).initialize(to: ThreadState(depth: options.traceDepth, seed: 0))
         }
         states = ownStates
-        schedule = SimSchedule(threadCount: threadCount, dataSeed: 0)
         let idle = IdleScheduler()
         schedulerRef = idle
         scheduler = idle
@@ -215,6 +225,7 @@ public final class SimExecutor {
         sbHead.deallocate()
         sbCount.deallocate()
         scratch.deallocate()
+        decisions.deallocate()
         for t in 0..<threadCount { ownStates[t].ring.deallocate() }
         ownStates.deinitialize(count: threadCount)
         ownStates.deallocate()
@@ -246,6 +257,8 @@ public final class SimExecutor {
         guard scheduler.beginExecution(threadCount: threadCount) else { return nil }
         schedulerRef = scheduler
         self.scheduler = scheduler
+        delayScheduler = (scheduler as? DelayScheduler).map(Unmanaged.passUnretained)
+        walkScheduler = (scheduler as? RandomWalkScheduler).map(Unmanaged.passUnretained)
         self.bodies = bodies.map(BodyBox.init)
         if let states {
             self.states = states
@@ -264,22 +277,25 @@ public final class SimExecutor {
         if threadCount == 1 {
             first = .run(0)
         } else {
-            first = scheduler.next(SimDecision(enabled: enabled, current: -1, yielded: false, step: 1))
+            first = ask(SimDecision(enabled: enabled, current: -1, yielded: false, step: 1))
             precondition(enabled.contains(first), "the scheduler chose \(first), which is not enabled")
-            schedule.append(first)
+            decisions.append(first)
         }
         switchTo(first.thread, from: mainContext)
         // Back here: the execution is over (see `end`).
 
         let elapsed = monotonicNanoseconds() - start
         scheduler.endExecution(steps: step, outcome: outcome)
-        let result = SimExecution(outcome: outcome, steps: step, schedule: schedule, traceHash: hash,
+        let result = SimExecution(outcome: outcome, steps: step,
+                                  schedule: decisions.schedule(threadCount: threadCount, dataSeed: dataSeed), traceHash: hash,
                                   threads: threadReports(), stepLog: stepLog, contextSwitches: switches,
                                   elapsedNanoseconds: elapsed)
         self.bodies = []
         let idle = IdleScheduler()
         schedulerRef = idle
         self.scheduler = idle
+        delayScheduler = nil
+        walkScheduler = nil
         current = -1
         return result
     }
@@ -340,7 +356,8 @@ public final class SimExecutor {
         skipFirst = false
         outcome = .completed
         hash = 0x6A09_E667_F3BC_C909
-        schedule = SimSchedule(threadCount: threadCount, dataSeed: dataSeed)
+        self.dataSeed = dataSeed
+        decisions.removeAll()
         stepLog.removeAll(keepingCapacity: true)
         mutations?.reset()
     }
@@ -382,12 +399,11 @@ public final class SimExecutor {
                 }
             }
             let c: SimChoice
-            let n = enabled.count
-            if _fastPath(n > 1) {
-                c = scheduler.next(SimDecision(enabled: enabled, current: t, yielded: yielded, step: step))
+            if _fastPath(enabled.hasSeveral) {
+                c = ask(SimDecision(enabled: enabled, current: t, yielded: yielded, step: step))
                 precondition(enabled.contains(c), "the scheduler chose \(c), which is not enabled")
-                schedule.append(c)
-            } else if n == 1 {
+                decisions.append(c)
+            } else if !enabled.isEmpty {
                 c = enabled.first.unsafelyUnwrapped
             } else {
                 step &-= 1   // no step was taken
@@ -401,6 +417,14 @@ public final class SimExecutor {
             switchTo(c.thread, from: coros + t)
             return
         }
+    }
+
+    /// The scheduler's choice at decision `d`.
+    @inline(__always)
+    func ask(_ d: SimDecision) -> SimChoice {
+        if let s = delayScheduler { return s._withUnsafeGuaranteedRef { $0.next(d) } }
+        if let s = walkScheduler { return s._withUnsafeGuaranteedRef { $0.next(d) } }
+        return scheduler.next(d)
     }
 
     var allFinished: Bool {
@@ -456,6 +480,8 @@ public final class SimExecutor {
     /// Records thread `t`'s operation into the hash and (optionally) the log.
     @inline(__always)
     func note(_ op: SimOp, _ t: Int, _ address: UnsafeMutablePointer<UInt64>?, _ read: UInt64, _ written: UInt64) {
+        // The trace hash of recorded reports: replay compares with it, so
+        // the formula stays what it was when they were recorded.
         var h = SimExecutor.mix(hash, step ^ (UInt64(op.rawValue) << 56) ^ (UInt64(t) << 48))
         h = SimExecutor.mix(h, read)
         hash = SimExecutor.mix(h, written)

@@ -20,6 +20,8 @@ final class SimHarness {
     let ringDepth: Int
     let hook: PerturbHook
     var kept: KeptExecution?
+    /// The VM of the executions that are not kept, reset before each.
+    let storage: VMStorage
 
     init(params: RunParameters, settings: DeterministicSettings, frames: Int, hotFrames: Int, vcpus: Int, recording: Bool) {
         self.params = params
@@ -43,6 +45,7 @@ final class SimHarness {
         c.frames = frames
         c.tlbEntries = settings.tlbEntries
         vmConfig = c
+        storage = VMStorage(config: c)
         ringDepth = recording ? 1 << 16 : max(8, params.vm.traceDepth)
         states = .allocate(capacity: threadCount + 1)
         for t in 0...threadCount {
@@ -81,6 +84,7 @@ final class SimHarness {
         s.pointee.ring.next = 0
         s.pointee.heartbeat = 0
         s.pointee.activity = 0
+        s.pointee.tdpRemovals = 0
         s.pointee.tracing = vmConfig.checks
     }
 
@@ -104,7 +108,15 @@ final class SimHarness {
     func run(shape: ExecutionShape, scheduler: SimScheduler, index: Int, keep: Bool = false)
         -> (DeterministicExecution, [UInt64])? {
         precondition(shape.vcpus == vcpus)
-        let storage = VMStorage(config: vmConfig)
+        // A kept VM outlives the call: a fresh one. Otherwise the harness's
+        // own, reset to the fresh state.
+        let storage: VMStorage
+        if keep {
+            storage = VMStorage(config: vmConfig)
+        } else {
+            storage = self.storage
+            storage.reset()
+        }
         let vm = storage.vm
         let log = ViolationLog()
         log.stopOnFirst = true
@@ -125,7 +137,7 @@ final class SimHarness {
             bodies.append { sp in
                 // The workload stream comes from the schedule's data seed, so
                 // a schedule string alone replays the execution.
-                sp.state.pointee.rng = Xoshiro256StarStar(seed: deriveSeed(sp.executor.schedule.dataSeed, .vcpuWorkload, stream))
+                sp.state.pointee.rng = Xoshiro256StarStar(seed: deriveSeed(sp.executor.dataSeed, .vcpuWorkload, stream))
                 let p = HookedPlatform(sp, hook: hook)
                 vm.vcpuLoop(p, locals + i, sampler: sampler, budget: budget, checker: checker)
                 hook.done[i] = 1
@@ -134,7 +146,7 @@ final class SimHarness {
         let vcpus = self.vcpus
         for j in 0..<mmuThreads {
             bodies.append { sp in
-                sp.state.pointee.rng = Xoshiro256StarStar(seed: deriveSeed(sp.executor.schedule.dataSeed, .mmuOperations, j))
+                sp.state.pointee.rng = Xoshiro256StarStar(seed: deriveSeed(sp.executor.dataSeed, .mmuOperations, j))
                 let p = HookedPlatform(sp, hook: hook)
                 var done = 0
                 vm.mmuLoop(p, weights: weights, hotFrames: hot, checker: checker, keepRunning: {
@@ -164,7 +176,8 @@ final class SimHarness {
 
         // Violations, rendered as the native runner renders them.
         let records = log.records()
-        let rings = (0...threadCount).map { states[$0].ring.snapshot() }
+        // The trace rings, only for what needs them (most executions are clean).
+        let rings = records.isEmpty && !keep ? [] : (0...threadCount).map { states[$0].ring.snapshot() }
         let traceNames = ThreadNames(vcpus: vcpus, mmuThreads: mmuThreads)
         var reports: [ViolationReport] = []
         for (k, r) in records.enumerated() {

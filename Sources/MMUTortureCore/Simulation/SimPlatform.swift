@@ -26,15 +26,28 @@
 /// so the platform must not outlive it (it is only handed to thread bodies
 /// while an execution runs, or made by `SimExecutor.platform(thread:)`).
 public struct SimPlatform: Platform {
-    unowned(unsafe) let executor: SimExecutor
+    let unmanagedExecutor: Unmanaged<SimExecutor>
     public let threadIndex: Int
     public let state: UnsafeMutablePointer<ThreadState>
 
     init(executor: SimExecutor, threadIndex: Int, state: UnsafeMutablePointer<ThreadState>) {
-        self.executor = executor
+        unmanagedExecutor = Unmanaged.passUnretained(executor)
         self.threadIndex = threadIndex
         self.state = state
     }
+
+    /// The executor, for the cold paths (a strong reference: retained).
+    var executor: SimExecutor { unmanagedExecutor.takeUnretainedValue() }
+
+    /// Calls `body` with the executor as a guaranteed reference: the
+    /// operations' hot path. (An `unowned(unsafe)` reference is retained
+    /// and released around every call made through it.)
+    @inline(__always)
+    func withExecutor<R>(_ body: (SimExecutor) -> R) -> R { unmanagedExecutor._withUnsafeGuaranteedRef(body) }
+
+    /// Whether a mutation sweep is on: one load of a flag, no reference.
+    @inline(__always)
+    var mutationsOn: Bool { withExecutor { $0.mutationsOn } }
 
     // MARK: memory
     // Each operation first asks the executor whether a mutant applies at
@@ -42,36 +55,36 @@ public struct SimPlatform: Platform {
 
     @inline(__always)
     public func load(_ p: UnsafeMutablePointer<UInt64>, at site: OperationSite) -> UInt64 {
-        if _slowPath(executor.mutations != nil) { _ = executor.mutant(at: site, .load, thread: threadIndex) }
-        return executor.load(threadIndex, p)
+        if _slowPath(mutationsOn) { _ = executor.mutant(at: site, .load, thread: threadIndex) }
+        return withExecutor { $0.load(threadIndex, p) }
     }
 
     @inline(__always)
     public func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite) {
-        if _slowPath(executor.mutations != nil), let m = executor.mutant(at: site, .store, thread: threadIndex) {
+        if _slowPath(mutationsOn), let m = executor.mutant(at: site, .store, thread: threadIndex) {
             var op = MutatedOperation(kind: .store, address: p, value: value)
             m.perform(&op, on: executor, thread: threadIndex)
             return
         }
-        executor.store(threadIndex, p, value, mask: ~0, op: .store)
+        withExecutor { $0.store(threadIndex, p, value, mask: ~0, op: .store) }
     }
 
     /// Little-endian: byte 7 of the word is bits 56-63.
     @inline(__always)
     public func storeTopByte(_ p: UnsafeMutablePointer<UInt64>, _ byte: UInt8, at site: OperationSite) {
-        if _slowPath(executor.mutations != nil), let m = executor.mutant(at: site, .storeTopByte, thread: threadIndex) {
+        if _slowPath(mutationsOn), let m = executor.mutant(at: site, .storeTopByte, thread: threadIndex) {
             var op = MutatedOperation(kind: .storeTopByte, address: p, value: UInt64(byte) << 56, mask: 0xFF00_0000_0000_0000)
             m.perform(&op, on: executor, thread: threadIndex)
             return
         }
-        executor.store(threadIndex, p, UInt64(byte) << 56, mask: 0xFF00_0000_0000_0000, op: .storeTopByte)
+        withExecutor { $0.store(threadIndex, p, UInt64(byte) << 56, mask: 0xFF00_0000_0000_0000, op: .storeTopByte) }
     }
 
     /// A plain store of the bytes `mask` selects, the others untouched (a
     /// narrower x86 store: `movb`, `movw`, `movl` into the low bytes).
     @inline(__always)
     public func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, mask: UInt64) {
-        executor.store(threadIndex, p, value, mask: mask, op: .store)
+        withExecutor { $0.store(threadIndex, p, value, mask: mask, op: .store) }
     }
 
     /// A locked read-modify-write of any kind (`lock add`, `lock cmpxchg`
@@ -79,7 +92,7 @@ public struct SimPlatform: Platform {
     /// to write nothing; returns the old value. `op` names it in the trace.
     @inline(__always)
     public func lockedUpdate(_ p: UnsafeMutablePointer<UInt64>, _ op: SimOp, _ f: (UInt64) -> UInt64?) -> UInt64 {
-        executor.atomicRMW(threadIndex, p, op, f)
+        withExecutor { $0.atomicRMW(threadIndex, p, op, f) }
     }
 
     /// A read-modify-write of kind `kind` that a mutant changes, or nil.
@@ -96,36 +109,36 @@ public struct SimPlatform: Platform {
     @inline(__always)
     public func compareExchange(_ p: UnsafeMutablePointer<UInt64>, expected: UInt64, desired: UInt64,
                                 at site: OperationSite) -> (exchanged: Bool, original: UInt64) {
-        if _slowPath(executor.mutations != nil),
+        if _slowPath(mutationsOn),
            let op = mutatedRMW(p, .compareExchange, at: site, expected: expected, desired: desired, { $0 == expected ? desired : nil }) {
             return (op.exchanged, op.result)
         }
-        let old = executor.atomicRMW(threadIndex, p, .compareExchange) { $0 == expected ? desired : nil }
+        let old = withExecutor { $0.atomicRMW(threadIndex, p, .compareExchange) { $0 == expected ? desired : nil } }
         return (old == expected, old)
     }
 
     @inline(__always)
     public func exchange(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite) -> UInt64 {
-        if _slowPath(executor.mutations != nil), let op = mutatedRMW(p, .exchange, at: site, { _ in value }) { return op.result }
-        return executor.atomicRMW(threadIndex, p, .exchange) { _ in value }
+        if _slowPath(mutationsOn), let op = mutatedRMW(p, .exchange, at: site, { _ in value }) { return op.result }
+        return withExecutor { $0.atomicRMW(threadIndex, p, .exchange) { _ in value } }
     }
 
     @inline(__always)
     public func fetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64, at site: OperationSite) -> UInt64 {
-        if _slowPath(executor.mutations != nil), let op = mutatedRMW(p, .fetchOr, at: site, { $0 | mask }) { return op.result }
-        return executor.atomicRMW(threadIndex, p, .fetchOr) { $0 | mask }
+        if _slowPath(mutationsOn), let op = mutatedRMW(p, .fetchOr, at: site, { $0 | mask }) { return op.result }
+        return withExecutor { $0.atomicRMW(threadIndex, p, .fetchOr) { $0 | mask } }
     }
 
     @inline(__always)
     public func fetchAnd(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64, at site: OperationSite) -> UInt64 {
-        if _slowPath(executor.mutations != nil), let op = mutatedRMW(p, .fetchAnd, at: site, { $0 & mask }) { return op.result }
-        return executor.atomicRMW(threadIndex, p, .fetchAnd) { $0 & mask }
+        if _slowPath(mutationsOn), let op = mutatedRMW(p, .fetchAnd, at: site, { $0 & mask }) { return op.result }
+        return withExecutor { $0.atomicRMW(threadIndex, p, .fetchAnd) { $0 & mask } }
     }
 
     @inline(__always)
     public func fetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64, at site: OperationSite) -> UInt64 {
-        if _slowPath(executor.mutations != nil), let op = mutatedRMW(p, .fetchAdd, at: site, { $0 &+ delta }) { return op.result }
-        return executor.atomicRMW(threadIndex, p, .fetchAdd) { $0 &+ delta }
+        if _slowPath(mutationsOn), let op = mutatedRMW(p, .fetchAdd, at: site, { $0 &+ delta }) { return op.result }
+        return withExecutor { $0.atomicRMW(threadIndex, p, .fetchAdd) { $0 &+ delta } }
     }
 
     /// The operation `kind` (no memory word) changed by a mutant at `site`:
@@ -140,47 +153,47 @@ public struct SimPlatform: Platform {
 
     @inline(__always)
     public func fullBarrier(at site: OperationSite) {
-        if _slowPath(executor.mutations != nil), mutated(.fullBarrier, at: site) != nil { return }
-        executor.fullBarrier(threadIndex)
+        if _slowPath(mutationsOn), mutated(.fullBarrier, at: site) != nil { return }
+        withExecutor { $0.fullBarrier(threadIndex) }
     }
 
     @inline(__always)
-    public var auditsEveryCriticalSection: Bool { executor.options.auditEveryCriticalSection }
+    public var auditsEveryCriticalSection: Bool { withExecutor { $0.options.auditEveryCriticalSection } }
 
     // MARK: RCU
     @inline(__always) public func rcuReadLock(at site: OperationSite) {
-        if _slowPath(executor.mutations != nil), mutated(.rcuReadLock, at: site) != nil { return }
-        executor.rcuReadLock(threadIndex)
+        if _slowPath(mutationsOn), mutated(.rcuReadLock, at: site) != nil { return }
+        withExecutor { $0.rcuReadLock(threadIndex) }
     }
     @inline(__always) public func rcuReadUnlock(at site: OperationSite) {
-        if _slowPath(executor.mutations != nil), mutated(.rcuReadUnlock, at: site) != nil { return }
-        executor.rcuReadUnlock(threadIndex)
+        if _slowPath(mutationsOn), mutated(.rcuReadUnlock, at: site) != nil { return }
+        withExecutor { $0.rcuReadUnlock(threadIndex) }
     }
     public func synchronizeRCU(at site: OperationSite) {
-        if _slowPath(executor.mutations != nil), mutated(.synchronizeRCU, at: site) != nil { return }
-        executor.synchronizeRCU(threadIndex)
+        if _slowPath(mutationsOn), mutated(.synchronizeRCU, at: site) != nil { return }
+        withExecutor { $0.synchronizeRCU(threadIndex) }
     }
     /// No QSBR semantics are modelled: not even a scheduling point.
     @inline(__always) public func quiescentState() {}
 
     // MARK: the mmu-lock
     public func lock(_ lock: MMULock, at site: OperationSite) {
-        if _slowPath(executor.mutations != nil), mutated(.lock, at: site, lock: lock) != nil { return }
-        executor.lock(threadIndex, lock)
+        if _slowPath(mutationsOn), mutated(.lock, at: site, lock: lock) != nil { return }
+        withExecutor { $0.lock(threadIndex, lock) }
     }
     public func unlock(_ lock: MMULock, at site: OperationSite) {
-        if _slowPath(executor.mutations != nil), mutated(.unlock, at: site, lock: lock) != nil { return }
-        executor.unlock(threadIndex, lock)
+        if _slowPath(mutationsOn), mutated(.unlock, at: site, lock: lock) != nil { return }
+        withExecutor { $0.unlock(threadIndex, lock) }
     }
 
     /// The reader side of the mmu-lock (tdp-mmu).
     public func lockShared(_ lock: MMULock, at site: OperationSite) {
-        if _slowPath(executor.mutations != nil), mutated(.lockShared, at: site, lock: lock) != nil { return }
-        executor.lockShared(threadIndex, lock)
+        if _slowPath(mutationsOn), mutated(.lockShared, at: site, lock: lock) != nil { return }
+        withExecutor { $0.lockShared(threadIndex, lock) }
     }
     public func unlockShared(_ lock: MMULock, at site: OperationSite) {
-        if _slowPath(executor.mutations != nil), mutated(.unlockShared, at: site, lock: lock) != nil { return }
-        executor.unlockShared(threadIndex, lock)
+        if _slowPath(mutationsOn), mutated(.unlockShared, at: site, lock: lock) != nil { return }
+        withExecutor { $0.unlockShared(threadIndex, lock) }
     }
 
     // MARK: composite operations
@@ -188,18 +201,18 @@ public struct SimPlatform: Platform {
     /// unless a mutant removes it.
     @inline(__always)
     public func performs(_ operation: SiteOperation, at site: OperationSite) -> Bool {
-        if _slowPath(executor.mutations != nil), let op = mutated(operation, at: site) { return op.performs }
+        if _slowPath(mutationsOn), let op = mutated(operation, at: site) { return op.performs }
         return true
     }
 
     // MARK: scheduling
     /// A spin-wait iteration: a scheduling point at which this thread lets
     /// every other enabled choice go first.
-    @inline(__always) public func relax() { executor.relax(threadIndex) }
+    @inline(__always) public func relax() { withExecutor { $0.relax(threadIndex) } }
     /// A scheduling point (the scheduler is the perturbation).
-    @inline(__always) public func perturb(_ point: PerturbPoint) { executor.perturb(threadIndex, point) }
+    @inline(__always) public func perturb(_ point: PerturbPoint) { withExecutor { $0.perturb(threadIndex, point) } }
     /// The global step counter.
-    @inline(__always) public func timestamp() -> UInt64 { executor.step }
+    @inline(__always) public func timestamp() -> UInt64 { withExecutor { $0.step } }
 
     /// The next number of the execution's seeded data stream (not a
     /// scheduling point): the one source of randomness a simulated thread

@@ -49,6 +49,22 @@ public struct Xoshiro256StarStar: RandomNumberGenerator {
     public mutating func chance(_ p: Double) -> Bool {
         Double(next() >> 11) * 0x1.0p-53 < p
     }
+
+    /// `chance(p)` with `threshold = chanceThreshold(p)`: the same draw and
+    /// the same answer, with no floating point (for per-step decisions).
+    @inline(__always)
+    public mutating func chance(threshold: UInt64) -> Bool {
+        next() >> 11 < threshold
+    }
+
+    /// The integer form of probability `p` for `chance(threshold:)`.
+    /// `chance(p)` compares the 53-bit integer x = next() >> 11, exactly
+    /// converted and scaled, with p: x * 2^-53 < p, that is x < p * 2^53
+    /// (an exact scaling), that is x < ceil(p * 2^53) since x is an integer.
+    public static func chanceThreshold(_ p: Double) -> UInt64 {
+        guard p > 0 else { return 0 }   // also NaN: never
+        return UInt64((min(p, 1) * 0x1.0p53).rounded(.up))
+    }
 }
 
 /// Purposes of derived streams, so that adding a stream never shifts another.

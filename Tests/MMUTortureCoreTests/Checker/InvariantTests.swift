@@ -214,7 +214,7 @@ final class InvariantTests: XCTestCase {
             f.vm.invalidateRange(f.p, firstGFN: 140, count: 1, checker: f.checker)
             XCTAssertEqual(f.vm.hostPT[140], 0, name)   // reclaimed: its page freed
             corrupt(f)
-            f.vm.endOfRunChecks(f.p, dirtyLog: false, checker: f.checker)
+            f.vm.finalPageRefcountCheck(f.p, checker: f.checker)
             XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
         }
     }

@@ -120,6 +120,25 @@ final class SimSchedulerTests: XCTestCase {
         XCTAssertEqual(seen, [0, 1])
     }
 
+    /// The choice sets' own bit count, n-th set bit and "several choices"
+    /// test agree with the standard library's counting.
+    func testChoiceSetCounting() {
+        var r = Xoshiro256StarStar(seed: 3)
+        let masks = Array(0..<UInt64(1024)) + (0..<1000).map { _ in r.next() } + [.max, 1 << 63]
+        for m in masks {
+            XCTAssertEqual(SimChoiceSet.bitCount(m), m.nonzeroBitCount, "mask \(m)")
+            var rest = m
+            for n in 0..<m.nonzeroBitCount {
+                XCTAssertEqual(SimChoiceSet.nthSetBit(m, n), rest.trailingZeroBitCount, "mask \(m), n \(n)")
+                rest &= rest - 1
+            }
+            for f in [0, 1, 6, m &* 3] {
+                let set = SimChoiceSet(runnable: m, flushable: f)
+                XCTAssertEqual(set.hasSeveral, m.nonzeroBitCount + f.nonzeroBitCount > 1, "masks \(m) \(f)")
+            }
+        }
+    }
+
     func testChoiceSetCanonicalOrder() {
         let set = SimChoiceSet(runnable: 0b1010, flushable: 0b0110)
         XCTAssertEqual(Array(set), [.run(1), .run(3), .flush(1), .flush(2)])

@@ -22,25 +22,39 @@
 /// The scheduler learns that a thread is at a perturbation point from
 /// `PerturbHook`, which `HookedPlatform.perturb` sets just before the
 /// point's scheduling decision.
+///
+/// The base is always the random walk, held by its concrete type: the
+/// executor calls `next` at nearly every step, and this way the whole
+/// decision is direct calls.
 final class DelayScheduler: SimScheduler {
-    let base: SimScheduler
+    let base: RandomWalkScheduler
     let hook: PerturbHook
     let seed: UInt64
     /// Bit p: perturbation point p is active.
     let activePoints: UInt64
     let pointProbability: Double
     let spontaneousProbability: Double
+    /// The two probabilities as `chance(threshold:)` thresholds.
+    let pointThreshold: UInt64
+    let spontaneousThreshold: UInt64
     /// log2 of the longest delay.
     let maxDelayLog2: Int
     private(set) var executionIndex: Int
     var rng = Xoshiro256StarStar(seed: 0)
-    var parkedUntil: [UInt64] = []
+    /// Per thread (`DeterministicRunner.maxThreads` at most): the step its
+    /// delay ends, and the hook slot value of the perturbation point last
+    /// seen. Raw memory: written at decisions, where an array's uniqueness
+    /// checks cost.
+    let parkedUntil: UnsafeMutablePointer<UInt64>
     var parked: UInt64 = 0
-    var seen: [UInt64] = []
+    /// The earliest step at which a parked thread's delay ends: before it,
+    /// no decision needs to look at the parked threads' ends.
+    var nextWake: UInt64 = .max
+    let seen: UnsafeMutablePointer<UInt64>
     /// Parkings so far in this execution (diagnostics).
     private(set) var parkings = 0
 
-    init(base: SimScheduler, hook: PerturbHook, seed: UInt64, startingAt first: Int = 0, activePoints: [PerturbPoint],
+    init(base: RandomWalkScheduler, hook: PerturbHook, seed: UInt64, startingAt first: Int = 0, activePoints: [PerturbPoint],
          pointProbability: Double, spontaneousProbability: Double, maxDelay: Int) {
         self.base = base
         self.hook = hook
@@ -48,22 +62,35 @@ final class DelayScheduler: SimScheduler {
         self.activePoints = activePoints.reduce(0) { $0 | (UInt64(1) << UInt64($1.rawValue)) }
         self.pointProbability = pointProbability
         self.spontaneousProbability = spontaneousProbability
+        pointThreshold = Xoshiro256StarStar.chanceThreshold(pointProbability)
+        spontaneousThreshold = Xoshiro256StarStar.chanceThreshold(spontaneousProbability)
+        parkedUntil = .allocate(capacity: DeterministicRunner.maxThreads)
+        parkedUntil.initialize(repeating: 0, count: DeterministicRunner.maxThreads)
+        seen = .allocate(capacity: DeterministicRunner.maxThreads)
+        seen.initialize(repeating: 0, count: DeterministicRunner.maxThreads)
         var l = 0
         while (1 << l) < max(1, maxDelay) { l += 1 }
         maxDelayLog2 = l
         executionIndex = first - 1
     }
 
+    deinit {
+        parkedUntil.deallocate()
+        seen.deallocate()
+    }
+
     var dataSeed: UInt64 { base.dataSeed }
     func nextRandom() -> UInt64 { base.nextRandom() }
 
     func beginExecution(threadCount: Int) -> Bool {
+        precondition(threadCount <= DeterministicRunner.maxThreads)
         guard base.beginExecution(threadCount: threadCount) else { return false }
         executionIndex += 1
         rng = Xoshiro256StarStar(seed: deriveSeed(seed, .perturbation, executionIndex))
-        parkedUntil = [UInt64](repeating: 0, count: threadCount)
-        seen = [UInt64](repeating: 0, count: threadCount)
+        parkedUntil.update(repeating: 0, count: threadCount)
+        seen.update(repeating: 0, count: threadCount)
         parked = 0
+        nextWake = .max
         parkings = 0
         hook.reset()
         return true
@@ -87,25 +114,32 @@ final class DelayScheduler: SimScheduler {
                 // Thread t is at a perturbation point (first decision there).
                 seen[t] = h
                 let point = Int(h & 0xFF) - 1
-                if activePoints & (UInt64(1) << UInt64(point)) != 0 && rng.chance(pointProbability) {
+                if activePoints & (UInt64(1) << UInt64(point)) != 0 && rng.chance(threshold: pointThreshold) {
                     park(t, d.step)
                 }
-            } else if spontaneousProbability > 0 && rng.chance(spontaneousProbability) {
+            } else if spontaneousProbability > 0 && rng.chance(threshold: spontaneousThreshold) {
                 park(t, d.step)
             }
         }
         if parked != 0 {
             // Threads whose delay is over move again.
-            var p = parked
-            while p != 0 {
-                let u = p.trailingZeroBitCount
-                p &= p &- 1
-                if parkedUntil[u] <= d.step { parked &= ~(UInt64(1) << UInt64(u)) }
+            if nextWake <= d.step {
+                nextWake = .max
+                var p = parked
+                while p != 0 {
+                    let u = p.trailingZeroBitCount
+                    p &= p &- 1
+                    if parkedUntil[u] <= d.step {
+                        parked &= ~(UInt64(1) << UInt64(u))
+                    } else {
+                        nextWake = min(nextWake, parkedUntil[u])
+                    }
+                }
             }
             let runnable = d.enabled.runnable & ~parked
             if runnable != 0 || d.enabled.flushable != 0 {
                 let narrowed = SimChoiceSet(runnable: runnable, flushable: d.enabled.flushable)
-                if narrowed.count == 1 { return narrowed.first! }
+                if !narrowed.hasSeveral { return narrowed.first! }
                 if narrowed != d.enabled {
                     return base.next(SimDecision(enabled: narrowed, current: d.current, yielded: d.yielded, step: d.step))
                 }
@@ -118,6 +152,7 @@ final class DelayScheduler: SimScheduler {
     func park(_ t: Int, _ step: UInt64) {
         parkedUntil[t] = step &+ delay()
         parked |= UInt64(1) << UInt64(t)
+        nextWake = min(nextWake, parkedUntil[t])
         parkings += 1
     }
 }

@@ -28,10 +28,16 @@ public final class RandomWalkScheduler: SimScheduler {
     var rng = Xoshiro256StarStar(seed: 0)
     var data = Xoshiro256StarStar(seed: 0)
     let firstIndex: Int
+    /// `flushProbability` as a `chance(threshold:)` threshold (no floating
+    /// point per decision), and whether there is one.
+    let flushThreshold: UInt64
+    let biased: Bool
 
     public init(seed: UInt64, startingAt first: Int = 0, maxExecutions: Int? = nil, flushProbability: Double? = nil) {
         self.seed = seed
         self.flushProbability = flushProbability.map { min(max($0, 0), 1) }
+        flushThreshold = Xoshiro256StarStar.chanceThreshold(self.flushProbability ?? 0)
+        biased = flushProbability != nil
         self.maxExecutions = maxExecutions
         firstIndex = first
         executionIndex = first - 1
@@ -48,8 +54,8 @@ public final class RandomWalkScheduler: SimScheduler {
 
     @inline(__always)
     public func next(_ d: SimDecision) -> SimChoice {
-        if let pf = flushProbability, d.enabled.runnable != 0, d.enabled.flushable != 0 {
-            if rng.chance(pf) {
+        if biased && d.enabled.runnable != 0 && d.enabled.flushable != 0 {
+            if rng.chance(threshold: flushThreshold) {
                 let flushes = SimChoiceSet(runnable: 0, flushable: d.enabled.flushable)
                 return flushes.choice(at: rng.below(flushes.count))
             }
