@@ -206,17 +206,13 @@ final class InvariantTests: XCTestCase {
                 f.vm.pfnRefcount[142] = 0
             }, .pageReferenceLeaked),
         ]
-        for (name, corrupt, expected) in cases {
-            let f = Fixture()
+        assertCases(cases, setUp: { f in
             f.write(140)
             f.read(141)
             f.write(142)
             f.vm.invalidateRange(f.p, firstGFN: 140, count: 1, checker: f.checker)
-            XCTAssertEqual(f.vm.hostPT[140], 0, name)   // reclaimed: its page freed
-            corrupt(f)
-            f.vm.finalPageRefcountCheck(f.p, checker: f.checker)
-            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
-        }
+            XCTAssertEqual(f.vm.hostPT[140], 0)   // reclaimed: its page freed
+        }, check: { f in f.vm.finalPageRefcountCheck(f.p, checker: f.checker) })
     }
 
     func testGuestMemory() {
@@ -232,16 +228,25 @@ final class InvariantTests: XCTestCase {
                 f.vm.swap[150] = 1
             }, .guestWriteLost),
         ]
-        for (name, corrupt, expected) in cases {
-            let f = Fixture()
+        assertCases(cases, setUp: { f in
             f.write(150)
             f.write(150)
             f.vm.invalidateRange(f.p, firstGFN: 150, count: 1, checker: f.checker)
             f.write(150)
             f.write(151)
+        }, check: { f in f.vm.finalGuestMemoryCheck(f.p, checker: f.checker) })
+    }
+
+    /// Each case on a fresh fixture: `setUp`, the case's corruption, then
+    /// `check`; exactly the case's detail is reported (none for a clean one).
+    func assertCases(_ cases: [(String, (Fixture) -> Void, ViolationDetail?)], setUp: (Fixture) -> Void,
+                     check: (Fixture) -> Void, file: StaticString = #filePath, line: UInt = #line) {
+        for (name, corrupt, expected) in cases {
+            let f = Fixture()
+            setUp(f)
             corrupt(f)
-            f.vm.finalGuestMemoryCheck(f.p, checker: f.checker)
-            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
+            check(f)
+            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name, file: file, line: line)
         }
     }
 }
