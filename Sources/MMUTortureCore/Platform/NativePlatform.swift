@@ -127,15 +127,15 @@ public struct NativePlatform<R: RCUFlavor>: Platform {
         return t
     }
 
-    /// One more than the thread's previous event time; the TSC itself at
-    /// least every 64th event, so a run of fills never strays far from the
-    /// clock (and every fault, flush or request event reads it anyway).
-    /// Reading the TSC (tens of cycles) at every TLB fill was most of the
-    /// checker's cost on the guest-access loop.
+    /// One more than the thread's previous event time; the TSC itself at the
+    /// thread's first event and at least every 64th after, so a run of fills
+    /// never strays far from the clock (and every fault, flush or request
+    /// event reads it anyway). Reading the TSC (tens of cycles) at every TLB
+    /// fill was most of the checker's cost on the guest-access loop.
     @inline(__always)
     public func sequencedTimestamp() -> UInt64 {
         let t = state.pointee.clock &+ 1
-        if t & 63 == 0 { return timestamp() }
+        if t & 63 == 1 { return timestamp() }
         state.pointee.clock = t
         return t
     }
