@@ -77,10 +77,7 @@ public struct ThreadState {
     /// thread that must wait for a lock inside one spins instead of going
     /// offline (offline would let a grace period end under its reads).
     public var rcuNesting: UInt64 = 0
-    /// Native: the time of this thread's latest trace event (a clock read,
-    /// or one more than the event before it; `NativePlatform.timestamp`).
-    public var clock: UInt64 = 0
-    public var pad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    public var pad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
     public init(depth: Int, seed: UInt64, perturbSeed: UInt64 = 0) {
         perturbRNG = Xoshiro256StarStar(seed: perturbSeed)
@@ -90,7 +87,7 @@ public struct ThreadState {
         rng = Xoshiro256StarStar(seed: seed)
         heartbeat = 0
         activity = 0
-        pad = (0, 0, 0, 0, 0, 0)
+        pad = (0, 0, 0, 0, 0, 0, 0)
     }
 
     @inline(__always)

@@ -119,25 +119,17 @@ public struct NativePlatform<R: RCUFlavor>: Platform {
     @inline(__always) public func performs(_ operation: SiteOperation, at _: OperationSite) -> Bool { true }
 
     @inline(__always) public func relax() { mmut_cpu_relax() }
-    /// The TSC, kept strictly above the thread's previous event time.
-    @inline(__always)
-    public func timestamp() -> UInt64 {
-        let t = max(mmut_rdtsc(), state.pointee.clock &+ 1)
-        state.pointee.clock = t
-        return t
-    }
+    @inline(__always) public func timestamp() -> UInt64 { mmut_rdtsc() }
 
-    /// One more than the thread's previous event time; the TSC itself at the
-    /// thread's first event and at least every 64th after, so a run of fills
+    /// One more than the time of the thread's previous event; the TSC itself
+    /// at the thread's first event and every 64th after, so a run of fills
     /// never strays far from the clock (and every fault, flush or request
     /// event reads it anyway). Reading the TSC (tens of cycles) at every TLB
     /// fill was most of the checker's cost on the guest-access loop.
     @inline(__always)
     public func sequencedTimestamp() -> UInt64 {
-        let t = state.pointee.clock &+ 1
-        if t & 63 == 1 { return timestamp() }
-        state.pointee.clock = t
-        return t
+        if state.pointee.ring.next & 63 == 0 { return mmut_rdtsc() }
+        return state.pointee.ring.lastTime &+ 1
     }
 
     @inline(__always)
