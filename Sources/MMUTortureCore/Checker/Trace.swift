@@ -132,6 +132,10 @@ public struct EventRing {
         next &+= 1
     }
 
+    /// The time of the latest event recorded (0 before the first).
+    @inline(__always)
+    public var lastTime: UInt64 { events[(next &- 1) & mask].time }
+
     /// The events still held, oldest first.
     public func snapshot() -> [TraceEvent] {
         let count = min(next, mask + 1)

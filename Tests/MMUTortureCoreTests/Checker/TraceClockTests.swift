@@ -1,0 +1,48 @@
+import XCTest
+@testable import MMUTortureCore
+
+/// The native trace clock: a TLB fill takes a sequenced timestamp (the
+/// thread's previous event time plus one, the TSC now and then), every other
+/// event the TSC; a thread's events stay strictly ordered either way, so the
+/// merge of the rings keeps each thread's order.
+final class TraceClockTests: XCTestCase {
+    func testSequencedAndTimedEventsStayStrictlyOrderedPerThread() {
+        let f = PathFixture()
+        let p = f.p
+        // More events than the ring holds, timed and sequenced interleaved
+        // in runs of every length up to past the clock's refresh period.
+        var recorded = 0
+        for run in 0..<70 {
+            for _ in 0..<run { p.traceSequenced(.accessFill, gfn: recorded); recorded += 1 }
+            p.trace(.fault, gfn: recorded); recorded += 1
+        }
+        let events = f.state.pointee.ring.snapshot()
+        XCTAssertEqual(events.count, 64)
+        for (a, b) in zip(events, events.dropFirst()) {
+            XCTAssertLessThan(a.time, b.time)
+            XCTAssertEqual(a.gfn + 1, b.gfn)
+        }
+    }
+
+    func testMergeKeepsEachThreadsOrder() {
+        let f = PathFixture()
+        let p = f.p
+        for gfn in 0..<40 { p.traceSequenced(.accessFill, gfn: gfn) }
+        p.trace(.fault, gfn: 40)
+        let state = UnsafeMutablePointer<ThreadState>.allocate(capacity: 1)
+        state.initialize(to: ThreadState(depth: 64, seed: 2))
+        defer { state.pointee.ring.deallocate(); state.deinitialize(count: 1); state.deallocate() }
+        let other = NativePlatform<NoRCU>(threadIndex: 1, state: state, perturbation: .off)
+        for gfn in 100..<140 { other.traceSequenced(.accessFill, gfn: gfn) }
+        // A thread's first event reads the clock, sequenced or not.
+        XCTAssertGreaterThan(state.pointee.ring.snapshot()[0].time, 1 << 20)
+        let names = ThreadNames(vcpus: 2, mmuThreads: 0)
+        let lines = TraceRenderer.merge(rings: [f.state.pointee.ring.snapshot(), state.pointee.ring.snapshot()],
+                                        until: nil, limit: 200, names: names, layout: .vmx)
+        XCTAssertEqual(lines.count, 81)
+        for thread in [names.name(0), names.name(1)] {
+            let gfns = lines.filter { $0.thread == thread }.map { Int($0.event.split(separator: "=")[1].split(separator: " ")[0])! }
+            XCTAssertEqual(gfns, gfns.sorted())
+        }
+    }
+}
