@@ -20,23 +20,19 @@ extension VM {
         checker.report(p, .dirtyBitLost, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
     }
 
-    /// When the host unmaps a page and decides whether to write it back: a
-    /// page the guest wrote must be dirty by now. Sound: the invalidation
-    /// zapped every spte of the gfn (carrying D) and flushed, waiting for
-    /// every vCPU to leave guest mode, under the mmu-lock held for write,
-    /// which no emulated write (under the lock, for read or write) overlaps;
-    /// a fault that looks the page up afterwards retries without writing.
-    func checkUnmappedPageDirty<P: Platform>(_ p: P, pfn: Int, gfn: Int, checker: ViolationSink) {
+    /// When the host lets go of a page the guest wrote, the page must be
+    /// dirty by now, or the write is lost with it (`detail` says when):
+    /// - `unmappedPageNotDirty`, when the host unmaps it and decides whether
+    ///   to write it back. Sound: the invalidation zapped every spte of the
+    ///   gfn (carrying D) and flushed, waiting for every vCPU to leave guest
+    ///   mode, under the mmu-lock held for write, which no emulated write
+    ///   (under the lock, for read or write) overlaps; a fault that looks
+    ///   the page up afterwards retries without writing.
+    /// - `dirtyBitLost`, when the host frees it (every spte that could write
+    ///   it was dropped, carrying D).
+    func checkWrittenPageDirty<P: Platform>(_ p: P, pfn: Int, gfn: Int, detail: ViolationDetail, checker: ViolationSink) {
         if p.ghostLoad(pfnWritten + pfn) != 0 && p.load(pfnDirty + pfn) == 0 {
-            checker.report(p, .unmappedPageNotDirty, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
-        }
-    }
-
-    /// When the host frees a page: a page the guest wrote must be dirty by
-    /// now (every spte that could write it was dropped, carrying D).
-    func checkFreedPageDirty<P: Platform>(_ p: P, pfn: Int, gfn: Int, checker: ViolationSink) {
-        if p.load(pfnWritten + pfn) != 0 && p.load(pfnDirty + pfn) == 0 {
-            checker.report(p, .dirtyBitLost, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
+            checker.report(p, detail, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
         }
     }
 }

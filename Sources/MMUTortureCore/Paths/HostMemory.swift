@@ -18,7 +18,7 @@ extension VM {
     /// dirty-bit: a page the guest wrote must have been marked dirty by now.
     func freeHostPage<P: Platform>(_ p: P, pfn: Int, checker: ViolationSink) {
         let gfn = Int(pfnGFN[pfn])
-        if checks { checkFreedPageDirty(p, pfn: pfn, gfn: gfn, checker: checker) }
+        if checks { checkWrittenPageDirty(p, pfn: pfn, gfn: gfn, detail: .dirtyBitLost, checker: checker) }
         p.ghostStore(pfnData + pfn, VM.poisonData)
         p.store(pfnState + pfn, VM.pfnFreed)
         p.count(.hostPagesFreed)
@@ -36,7 +36,7 @@ extension VM {
         // fault that will refault) keeps the page itself alive a little longer.
         // dirty-bit: a page the guest wrote must be dirty by now, or the
         // write is lost with it.
-        if checks { checkUnmappedPageDirty(p, pfn: pfn, gfn: gfn, checker: checker) }
+        if checks { checkWrittenPageDirty(p, pfn: pfn, gfn: gfn, detail: .unmappedPageNotDirty, checker: checker) }
         if p.load(pfnDirty + pfn) != 0 { p.store(swap + gfn, p.load(pfnData + pfn)) }
         putPage(p, pfn: pfn, checker: checker)
     }
