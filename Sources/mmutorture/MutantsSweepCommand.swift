@@ -36,7 +36,7 @@ struct MutantsSweepCommand: ParsableCommand {
     @Option(help: "Clean executions per seed that find the reached sites (default: --executions).")
     var discoveryExecutions: Int?
     @Option(help: "Mutants searched at once (default: the core count).") var jobs: Int?
-    @Option(help: "Only this scenario of the portfolio (repeatable): default, default-two-mmu-threads, exposure-of-MUTANT.")
+    @Option(help: "Only this scenario of the portfolio (repeatable): default, default-two-mmu-threads, default-pct, exposure-of-MUTANT.")
     var scenario: [String] = []
     @Option(help: "The declared-equivalent mutants.") var equivalents: String = "configs/equivalent-mutants.txt"
     @Option(help: "Seconds a mutant's search may take before it is stopped and counted as a hang (default: 120 + 20 ms per execution of its budget).")
@@ -150,16 +150,24 @@ struct MutantsSweepCommand: ParsableCommand {
 
     /// The sweep's scenarios for protocol `p`, the same for every mutant:
     /// the default campaign, the same with two mmu-lock threads (mmu-lock
-    /// holders racing each other's buffered stores), then every exposure
+    /// holders racing each other's buffered stores), the default campaign
+    /// searched by PCT (depth 3: a thread or a store buffer held back at
+    /// chosen steps for as long as the others can run), then every exposure
     /// scenario of the hand-written catalogue (with the correct protocol),
-    /// deterministic.
+    /// deterministic. Every scenario is the random walk's unless its config
+    /// says otherwise (`deterministic.strategy`).
     /// (`only`: these scenarios alone.)
     static func portfolio(protocol p: ProtocolName) -> [(ProtocolName, String, CampaignConfig)] {
         var portfolio = MutantVerification.cleanScenarios(mutants: ProtocolVariants.mutants).filter { $0.0 == p }
         var twoLockHolders = CampaignConfig.default
         twoLockHolders.protocol = p
         twoLockHolders.mmu.threads = 2
-        portfolio.insert((p, "default-two-mmu-threads", twoLockHolders), at: min(1, portfolio.count))
+        var pct = CampaignConfig.default
+        pct.protocol = p
+        pct.deterministic.strategy = .pct
+        pct.deterministic.depth = 3
+        portfolio.insert(contentsOf: [(p, "default-two-mmu-threads", twoLockHolders), (p, "default-pct", pct)],
+                         at: min(1, portfolio.count))
         return portfolio
     }
 
@@ -172,7 +180,8 @@ struct MutantsSweepCommand: ParsableCommand {
                 var config = c
                 config.mode = .deterministic
                 config.seed = seed
-                return VMMutationSubject.Scenario(name: name, params: RunParameters(config))
+                return VMMutationSubject.Scenario(name: name, params: RunParameters(config),
+                                                  strategy: config.deterministic.settings.strategy)
             }
         var settings = DeterministicSettings()
         settings.shrink = shrink

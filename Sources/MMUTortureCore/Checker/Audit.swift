@@ -44,10 +44,13 @@ extension VM {
 
     /// Everything checked once a run's threads have stopped (both runners):
     /// the final dirty-log harvest and comparison, the reference counts,
-    /// and a full audit.
-    public func endOfRunChecks<P: Platform>(_ p: P, dirtyLog: Bool, checker: ViolationSink) {
+    /// nothing left half done, and a full audit. `vcpus`: the vCPUs' own
+    /// state (the roots they hold).
+    public func endOfRunChecks<P: Platform>(_ p: P, vcpus: UnsafeMutablePointer<VCPULocal>, dirtyLog: Bool,
+                                            checker: ViolationSink) {
         if dirtyLog { finalDirtyLogCheck(p, checker: checker) }
         finalPageRefcountCheck(p, checker: checker)
+        finalAtRestCheck(p, vcpus: vcpus, checker: checker)
         finalGuestMemoryCheck(p, checker: checker)
         audit(p, checker: checker)
     }

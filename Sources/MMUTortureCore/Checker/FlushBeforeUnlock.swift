@@ -18,6 +18,38 @@ extension VM {
         }
     }
 
+    /// The TDP MMU's form of the same bookkeeping: W taken away from a spte
+    /// of `gfn`, numbered for tlb-coherence, and for flush-before-unlock
+    /// when under the write lock (a W-only removal under the read lock is
+    /// flushed after the unlock: MMU_WRITABLE stays). Readers remove W in
+    /// parallel, so the number is taken with a locked add.
+    @inline(__always)
+    func tdpNoteWriteRemoved<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64, exclusive: Bool) {
+        guard gfn >= 0 && gfn < frames else { return }
+        if old & SPTE.presentMask != 0 && old & SPTE.writableMask != 0 && new & SPTE.writableMask == 0 {
+            let e = p.fetchAdd(global(Global.mmuEvent), 1) &+ 1
+            p.store(wClearEvent + gfn, e)
+            if exclusive { p.store(global(Global.lastWClear), e) }
+        }
+    }
+
+    /// The flush clock of a flush that may run in parallel with others (the
+    /// TDP MMU flushes from any lock mode): the start is numbered with a
+    /// locked add, and the last completed flush's start only ever grows.
+    @inline(__always)
+    func sharedFlushStarts<P: Platform>(_ p: P) -> UInt64 {
+        p.fetchAdd(global(Global.mmuEvent), 1) &+ 1
+    }
+    @inline(__always)
+    func sharedFlushCompleted<P: Platform>(_ p: P, start: UInt64) {
+        var last = p.load(global(Global.lastFlushStart))
+        while last < start {
+            let r = p.compareExchange(global(Global.lastFlushStart), expected: last, desired: start)
+            if r.exchanged { break }
+            last = r.original
+        }
+    }
+
     /// Just before the mmu-lock is released: the last W removal is older
     /// than the start of the last completed flush. Sound: every flush of the
     /// correct protocols runs under the mmu-lock, and both words are written

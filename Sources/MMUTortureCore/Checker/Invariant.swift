@@ -16,6 +16,7 @@ public enum Invariant: String, CaseIterable, Codable, Sendable {
     case rmapConsistency = "rmap-consistency"
     case pageRefcount = "page-refcount"
     case guestMemory = "guest-memory"
+    case atRest = "at-rest"
     // The TDP MMU's own (docs/invariants.md).
     case ptAccounting = "pt-accounting"
     case frozenOwnership = "frozen-ownership"
@@ -38,6 +39,7 @@ public enum Invariant: String, CaseIterable, Codable, Sendable {
         case .rmapConsistency: return "every present leaf of a live shadow page is in its gfn's rmap, and every rmap entry is a present leaf of that gfn"
         case .guestMemory: return "at the end of a run every gfn the guest wrote holds the last value one of its writers wrote: no write was lost or undone"
         case .pageRefcount: return "once every path has finished, a host page's only reference is the host page table's: 1 while mapped, and an unmapped page is freed"
+        case .atRest: return "once every path has finished, nothing is left half done: no invalidation is counted as running, and (tdp-mmu) a root's references are exactly its holders'"
         case .ptAccounting: return "every page table is reachable from a root, waiting for its grace period, or freed, exactly once"
         case .frozenOwnership: return "only the thread that froze a spte writes it again; nobody installs over FROZEN"
         case .rootLifetime: return "a valid root holds a reference; a zapped invalid root holds no present spte; no fault installs into an invalid root"

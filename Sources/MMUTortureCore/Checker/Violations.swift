@@ -39,6 +39,8 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case pageReferenceLeaked         // at the end of a run a host page held a reference nobody owns
     case pageReferenceMissing        // at the end of a run a mapped host page had no reference, or was freed
     case guestWriteLost              // at the end of a run a gfn holds no writer's last value
+    case invalidationLeftRunning     // at the end of a run mmu_notifier_count is not 0
+    case rootReferencesWrong         // at the end of a run a root's count differs from its holders
 
     /// The invariant this detail is a violation of.
     public var invariant: Invariant {
@@ -60,6 +62,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .writeLockNotHeld: return .lockMode
         case .pageReferenceLeaked, .pageReferenceMissing: return .pageRefcount
         case .guestWriteLost: return .guestMemory
+        case .invalidationLeftRunning, .rootReferencesWrong: return .atRest
         }
     }
 
@@ -97,6 +100,8 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .writeLockNotHeld: return "a path that requires the mmu-lock for write (lockdep_assert_held_write) ran without it"
         case .guestWriteLost: return "with every path finished, a gfn the guest wrote holds a value that is no writer's last write to it (a guest write was lost, or an older content came back)"
         case .pageReferenceLeaked: return "with every path finished, a host page holds a reference nobody owns: more than the host page table's one, or any once the host unmapped it (a gfn_to_pfn reference never released)"
+        case .invalidationLeftRunning: return "with every path finished, mmu_notifier_count is not 0: an invalidation is counted as still running (an invalidate_range_start without its _end), so every later page fault retries for ever"
+        case .rootReferencesWrong: return "with every path finished, a root's reference count differs from its holders: one per vCPU using it, plus the MMU's until the root was zapped (a reference leaked or dropped twice)"
         case .pageReferenceMissing: return "with every path finished, a host page the host page table maps has no reference of its own, or was freed (a reference dropped twice or lost)"
         }
     }

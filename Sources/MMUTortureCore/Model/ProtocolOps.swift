@@ -25,6 +25,9 @@ public struct ProtocolOps: Sendable {
     /// the slow path emulates a write to a write-tracked gfn only after the
     /// notifier retry check passed (never into a page an invalidation took).
     public var emulationChecksRetry = true
+    /// every `invalidate_range_start` is paired with its `_end` (the count
+    /// goes back down), whatever the start found to zap.
+    public var invalidateEndAlwaysRuns = true
     /// mmu-lock updates of locklessly modifiable sptes are atomic exchanges.
     public var atomicSPTEUpdate = true
     /// direct pages add `quadrant << 9` when computing a gfn.

@@ -20,6 +20,9 @@ extension VM {
         for gfn in range { hostUnmap(p, gfn: gfn, checker: checker) }
         unlockMMU(p, checker: checker)
 
+        // Mutant invalidate-end-unbalanced: no _end for a range that had
+        // nothing to zap.
+        if !flush && !ops.invalidateEndAlwaysRuns { return }
         // invalidate_range_end: seq++, write barrier (stores are ordered on
         // x86), count--.
         p.lock(mmuLock)

@@ -51,6 +51,9 @@ extension VM {
         }
         p.unlock(tdp.pagesLock)
 
+        // Mutant invalidate-end-unbalanced: no _end for a range that had
+        // nothing to zap.
+        if !flush && !ops.invalidateEndAlwaysRuns { return }
         // kvm_mmu_invalidate_end: seq++, write barrier (stores are ordered on x86), in_progress--.
         p.lock(mmuLock)
         _ = p.fetchAdd(global(Global.notifierSeq), 1)
@@ -97,7 +100,7 @@ extension VM {
         if exclusive { p.lock(mmuLock) } else { p.lockShared(mmuLock) }
         tdpAssertWriteLocked(p, checker: checker)
         p.count(.writeProtects)
-        p.store(protection + gfn, Protection.protecting)
+        p.ghostStore(protection + gfn, Protection.protecting)
         p.store(rmapFlags + gfn, p.load(rmapFlags + gfn) | VM.pteListWriteProtect)
         p.trace(.wpFlagSet, gfn: gfn)
         var flush = false
@@ -123,7 +126,7 @@ extension VM {
         }
         p.rcuReadUnlock()
         if flush { tdpFlush(p, gfn: gfn) }
-        p.store(protection + gfn, Protection.protected)
+        p.ghostStore(protection + gfn, Protection.protected)
         p.trace(.wpDone, gfn: gfn)
         if checks { tdpAuditWriteProtected(p, gfn: gfn, checker: checker, detail: .writableAfterProtect) }
         if exclusive { unlockMMU(p, checker: checker) } else { p.unlockShared(mmuLock) }
@@ -339,7 +342,7 @@ extension VM {
             if ops.tdpZapRootTopLevel { tdpZapLevel(p, root: page, level: 4, checker: checker) }
             // root-lifetime's record: the audits hold a zapped root to "no
             // present spte" for as long as it stays in the list.
-            _ = p.fetchOr(tdp.rootFlags + page, TDPState.RootFlag.zapped)
+            p.ghostFetchOr(tdp.rootFlags + page, TDPState.RootFlag.zapped)
             if ops.tdpMMUHoldsRootReference { tdpPutRoot(p, page, checker: checker) }
             tdpPutRoot(p, page, checker: checker)
         }

@@ -64,14 +64,19 @@ extension VM {
         if checks && p.load(tdp.rootFlags + page) & TDPState.RootFlag.diedValid != 0 {
             checker.report(p, .validRootUnreferenced, vcpu: nil, gfn: nil, spteA: UInt64(page))
         }
-        p.store(header(page, SPHeader.magic), SPHeader.poisonMagic)
+        // The poison is the checker's (rcu-lifetime), magic first; so is
+        // clearing the generation, the count and the flags (a root used
+        // after its free is unreferenced and obsolete, and a reused page
+        // carries no stale checker flag). `tdpInitPage` sets the generation
+        // again, and `tdpGetRoot` a new root's count and flags.
+        p.ghostStore(header(page, SPHeader.magic), SPHeader.poisonMagic)
         for i in 0..<512 {
-            p.store(sptep(page: page, index: i), SPHeader.poisonSPTE)
+            p.ghostStore(sptep(page: page, index: i), SPHeader.poisonSPTE)
             tdp.frozenOwner[page &* 512 &+ i] = 0
         }
-        p.store(header(page, SPHeader.validGen), 0)
-        p.store(tdp.refs + page, 0)
-        p.store(tdp.rootFlags + page, 0)
+        p.ghostStore(header(page, SPHeader.validGen), 0)
+        p.ghostStore(tdp.refs + page, 0)
+        p.ghostStore(tdp.rootFlags + page, 0)
         p.ghostStore(tdp.ptState + page, TDPState.PTState.free)
         header(page, SPHeader.hashNext).pointee = global(Global.freeHead).pointee
         global(Global.freeHead).pointee = UInt64(page + 1)
@@ -164,7 +169,7 @@ extension VM {
             if let checker {
                 checker.report(p, .validRootUnreferenced, vcpu: nil, gfn: nil, spteA: UInt64(page))
             } else {
-                _ = p.fetchOr(tdp.rootFlags + page, TDPState.RootFlag.diedValid)
+                p.ghostFetchOr(tdp.rootFlags + page, TDPState.RootFlag.diedValid)
             }
         }
         p.lock(tdp.pagesLock)
@@ -285,19 +290,6 @@ extension VM {
         if ops.tdpAtomicVolatileUpdate && VM.tdpNeedsAtomicUpdate(old) { return p.fetchAnd(sp, ~mask) }
         p.store(sp, old & ~mask)
         return old
-    }
-
-    /// W taken away from a spte of `gfn`: numbered for tlb-coherence, and
-    /// for flush-before-unlock when under the write lock (a W-only removal
-    /// under the read lock is flushed after the unlock: MMU_WRITABLE stays).
-    @inline(__always)
-    func tdpNoteWriteRemoved<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64, exclusive: Bool) {
-        guard gfn >= 0 && gfn < frames else { return }
-        if old & SPTE.presentMask != 0 && old & SPTE.writableMask != 0 && new & SPTE.writableMask == 0 {
-            let e = p.fetchAdd(global(Global.mmuEvent), 1) &+ 1
-            p.store(wClearEvent + gfn, e)
-            if exclusive { p.store(global(Global.lastWClear), e) }
-        }
     }
 
     /// dirty-bit's record of a leaf update under the read lock, around its
@@ -427,16 +419,12 @@ extension VM {
     func tdpFlush<P: Platform>(_ p: P, gfn: Int, extraRequest: UInt64 = 0) {
         p.trace(.flushRequest, gfn: gfn)
         p.count(.tlbFlushes)
-        let start = p.fetchAdd(global(Global.mmuEvent), 1) &+ 1
+        // The flush clock is the checker's (flush-before-unlock, tlb-coherence).
+        let start = sharedFlushStarts(p)
         let request = VM.requestTLBFlush | extraRequest
         for vcpu in 0..<vcpuCount { _ = p.fetchOr(vcpuWord(vcpu, VCPUWord.requests), request) }
         waitForAcknowledgements(p, request: request)
-        var last = p.load(global(Global.lastFlushStart))
-        while last < start {
-            let r = p.compareExchange(global(Global.lastFlushStart), expected: last, desired: start)
-            if r.exchanged { break }
-            last = r.original
-        }
+        sharedFlushCompleted(p, start: start)
         p.trace(.flushDone, gfn: gfn)
     }
 

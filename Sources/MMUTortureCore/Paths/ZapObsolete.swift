@@ -112,7 +112,9 @@ extension VM {
         if header(page, SPHeader.hashNext).pointee != SPHeader.unhashed { unhash(page: page) }
         p.ghostStore(header(page, SPHeader.magic), SPHeader.poisonMagic)
         for i in 0..<512 { p.ghostStore(sptep(page: page, index: i), SPHeader.poisonSPTE) }
-        p.store(header(page, SPHeader.validGen), 0)
+        // Part of the poison: a freed page belongs to no generation (a root
+        // used after its free is obsolete). The allocator sets it again.
+        p.ghostStore(header(page, SPHeader.validGen), 0)
         header(page, SPHeader.hashNext).pointee = global(Global.freeHead).pointee
         global(Global.freeHead).pointee = UInt64(page + 1)
         global(Global.freeCount).pointee += 1

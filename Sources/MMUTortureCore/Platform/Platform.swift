@@ -173,6 +173,10 @@ extension Platform {
     /// buffer, so the thread's earlier stores are visible before it).
     @inline(__always) @discardableResult
     public func ghostFetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64 { fetchAdd(p, delta, at: .ghost) }
+    /// A locked or into a word that holds a checker's flag beside protocol
+    /// ones (`lock or`: it drains the store buffer as well).
+    @inline(__always) @discardableResult
+    public func ghostFetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 { fetchOr(p, mask, at: .ghost) }
 }
 
 extension Platform {

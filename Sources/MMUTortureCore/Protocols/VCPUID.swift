@@ -98,5 +98,12 @@ public enum VCPUIDProtocol: ModelledProtocol {
                                                        invalidateRange: 2, invalidatePage: 1, audit: 1),
                                             segmentOperations: 20_000),
                    apply: { $0.emulationChecksRetry = false }),
+        MutantInfo(name: .invalidateEndUnbalanced,
+                   summary: "an mmu-notifier invalidation whose start found nothing to zap skips its end: mmu_notifier_count stays raised, and every later page fault retries for ever",
+                   expectedInvariants: [.atRest], protocols: [.vcpuID, .mmuWritable, .tdpMMU],
+                   source: "kvm_mmu_notifier_invalidate_range_start / _end must pair (kvm_mmu_invalidate_begin / _end, mmu_invalidate_in_progress)",
+                   exposure: MutantExposure(hotFrames: 16, mmu: .only(invalidateRange: 4, audit: 1),
+                                            segmentOperations: 20_000),
+                   apply: { $0.invalidateEndAlwaysRuns = false }),
     ]
 }

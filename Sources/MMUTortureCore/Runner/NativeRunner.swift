@@ -150,7 +150,7 @@ public enum NativeRunner {
         // The end of the "migration" and the end-of-run audit, with every
         // vCPU stopped.
         if log.total == 0 || !params.stopOnFirstViolation {
-            vm.endOfRunChecks(mainPlatform, dirtyLog: params.mmu.dirtyLog > 0 && !interrupted, checker: checker)
+            vm.endOfRunChecks(mainPlatform, vcpus: locals, dirtyLog: params.mmu.dirtyLog > 0 && !interrupted, checker: checker)
         }
 
         let result = collect(vm: vm, params: params, states: states, threadCount: threadCount, names: names,

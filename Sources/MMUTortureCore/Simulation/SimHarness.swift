@@ -166,7 +166,7 @@ final class SimHarness {
             // vCPU stopped (as the native runner does).
             if log.total == 0 {
                 let p = executor.platform(thread: vcpus < threadCount ? vcpus : 0, state: states + threadCount)
-                vm.endOfRunChecks(p, dirtyLog: weights.dirtyLog > 0, checker: checker)
+                vm.endOfRunChecks(p, vcpus: locals, dirtyLog: weights.dirtyLog > 0, checker: checker)
             }
         case .deadlock:
             if log.total == 0 { harnessError = "deadlock after \(e.steps) steps:\n" + e.threadStates }

@@ -77,6 +77,7 @@ public enum MutantName: String, CaseIterable, Codable, Sendable {
     case ackWithoutFlush = "ack-without-flush"
     case refaultLeaksPage = "refault-leaks-page"
     case emulateStalePFN = "emulate-stale-pfn"
+    case invalidateEndUnbalanced = "invalidate-end-unbalanced"
     // The TDP MMU's history (docs/mutants.md), each named after its fix.
     case tdpZapNoFreeze = "tdp-zap-no-freeze"
     case tdpYieldDropsFlush = "tdp-yield-drops-flush"

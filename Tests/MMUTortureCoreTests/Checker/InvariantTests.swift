@@ -237,6 +237,37 @@ final class InvariantTests: XCTestCase {
         }, check: { f in f.vm.finalGuestMemoryCheck(f.p, checker: f.checker) })
     }
 
+    func testAtRest() {
+        // After faults and a whole invalidation (start and end) nothing is
+        // left running; then an invalidation whose end never came.
+        let cases: [(String, (Fixture) -> Void, ViolationDetail?)] = [
+            ("clean", { _ in }, nil),
+            ("no _end", { f in f.vm.global(VM.Global.notifierCount).pointee += 1 }, .invalidationLeftRunning),
+        ]
+        assertCases(cases, setUp: { f in
+            f.write(160)
+            f.vm.invalidateRange(f.p, firstGFN: 160, count: 2, checker: f.checker)
+            f.write(160)
+        }, check: { f in f.vm.finalAtRestCheck(f.p, vcpus: f.vcpu, checker: f.checker) })
+
+        // tdp-mmu: a root held by the vCPU and the MMU has two references;
+        // once invalidated and zapped, only the vCPU's. One more (leaked) or
+        // one fewer (dropped twice) is reported.
+        for (name, extra, expected) in [("clean", UInt64(0), ViolationDetail?.none),
+                                        ("leaked", 1, .rootReferencesWrong), ("dropped twice", UInt64.max, .rootReferencesWrong)] {
+            for zapped in [false, true] {
+                let f = Fixture(protocolName: .tdpMMU)
+                _ = f.vm.tdpPageFault(f.p, f.vcpu, addr: 5, gfn: 5, write: true, checker: f.checker)
+                let root = f.vcpu.pointee.root - 1
+                if zapped { f.vm.tdpZapAllFast(f.p, zapNow: true, checker: f.checker) }
+                XCTAssertEqual(f.vm.tdp.refs[root], zapped ? 1 : 2)
+                f.vm.tdp.refs[root] &+= extra
+                f.vm.finalAtRestCheck(f.p, vcpus: f.vcpu, checker: f.checker)
+                XCTAssertEqual(f.details, expected.map { [$0] } ?? [], "\(name), zapped \(zapped)")
+            }
+        }
+    }
+
     /// Each case on a fresh fixture: `setUp`, the case's corruption, then
     /// `check`; exactly the case's detail is reported (none for a clean one).
     func assertCases(_ cases: [(String, (Fixture) -> Void, ViolationDetail?)], setUp: (Fixture) -> Void,

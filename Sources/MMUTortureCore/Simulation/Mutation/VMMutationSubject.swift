@@ -3,19 +3,26 @@
 /// under `settings`, in each of a fixed portfolio of scenarios.
 ///
 /// The portfolio is the same for every mutant (the sweep uses the default
-/// campaign and the exposure scenarios of the hand-written catalogue, with
-/// the correct protocol): a mutant is searched in one scenario after
-/// another, `executions` each, until one kills it.
+/// campaign under the random walk and under PCT, and the exposure scenarios
+/// of the hand-written catalogue, with the correct protocol): a mutant is
+/// searched in one scenario after another, `executions` each, until one
+/// kills it.
 public struct VMMutationSubject: MutationSubject {
     public struct Scenario: Sendable {
         public var name: String
         public var params: RunParameters
-        public init(name: String, params: RunParameters) {
+        /// How this scenario searches (the random walk, or PCT: a
+        /// preemption held at one chosen step, which the random walk
+        /// almost never makes long enough for a whole grace period or a
+        /// whole write-protect to pass a parked reader).
+        public var strategy: DeterministicSettings.Strategy
+        public init(name: String, params: RunParameters, strategy: DeterministicSettings.Strategy = .defaultRandomWalk) {
             var p = params
             // Bounded by executions only: the verdicts are reproducible.
             p.durationNanoseconds = 0
             self.name = name
             self.params = p
+            self.strategy = strategy
         }
     }
 
@@ -36,6 +43,7 @@ public struct VMMutationSubject: MutationSubject {
             var p = sc.params
             p.seed = seed
             var s = settings
+            s.strategy = sc.strategy
             s.executions = executions
             s.recordSites = true
             s.mutation = nil
@@ -62,6 +70,7 @@ public struct VMMutationSubject: MutationSubject {
             var p = sc.params
             p.seed = seed
             var s = settings
+            s.strategy = sc.strategy
             s.executions = executions
             s.mutation = mutation
             s.recordSites = false
