@@ -166,7 +166,10 @@ struct MutantsSweepCommand: ParsableCommand {
         pct.protocol = p
         pct.deterministic.strategy = .pct
         pct.deterministic.depth = 3
-        portfolio.insert(contentsOf: [(p, "default-two-mmu-threads", twoLockHolders), (p, "default-pct", pct)],
+        var twoLockHoldersPCT = twoLockHolders
+        twoLockHoldersPCT.deterministic = pct.deterministic
+        portfolio.insert(contentsOf: [(p, "default-two-mmu-threads", twoLockHolders), (p, "default-pct", pct),
+                                      (p, "default-two-mmu-threads-pct", twoLockHoldersPCT)],
                          at: min(1, portfolio.count))
         return portfolio
     }

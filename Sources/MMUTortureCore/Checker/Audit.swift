@@ -51,6 +51,7 @@ extension VM {
         if dirtyLog { finalDirtyLogCheck(p, checker: checker) }
         finalPageRefcountCheck(p, checker: checker)
         finalAtRestCheck(p, vcpus: vcpus, checker: checker)
+        finalPTQueueCheck(p, checker: checker)
         finalGuestMemoryCheck(p, checker: checker)
         audit(p, checker: checker)
     }

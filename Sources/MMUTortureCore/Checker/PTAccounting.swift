@@ -123,4 +123,30 @@ extension VM {
             || p.load(pfnDirty + pfn) != 0 { return }
         checker.report(p, .dirtyBitLost, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
     }
+
+    /// With every thread stopped (the end of a run): "waiting for its grace
+    /// period" means queued. Every page table accounted as removed is in
+    /// the queue of frees after a grace period (`handle_removed_pt`'s
+    /// `call_rcu`), and every queued page is accounted as removed: a removed
+    /// table left out of the queue is never freed, one queued twice (or
+    /// after its free) is freed twice.
+    func finalPTQueueCheck<P: Platform>(_ p: P, checker: ViolationSink) {
+        guard isTDP else { return }
+        let queued = min(Int(p.load(tdp.pendingCount)), pageCount)
+        var inQueue = [Bool](repeating: false, count: pageCount)
+        for k in 0..<queued {
+            let page = Int(p.load(tdp.pendingFree + k)) &- 1
+            guard page >= 0 && page < pageCount, !inQueue[page],
+                  p.ghostLoad(tdp.ptState + page) == TDPState.PTState.removed else {
+                checker.report(p, .pageTableFreedTwice, vcpu: nil, gfn: nil, spteA: UInt64(bitPattern: Int64(page)),
+                               spteB: page >= 0 && page < pageCount ? p.ghostLoad(tdp.ptState + page) : 0)
+                return
+            }
+            inQueue[page] = true
+        }
+        for page in 0..<pageCount where !inQueue[page] && p.ghostLoad(tdp.ptState + page) == TDPState.PTState.removed {
+            checker.report(p, .removedPageTableNotQueued, vcpu: nil, gfn: nil, spteA: UInt64(page))
+            return
+        }
+    }
 }

@@ -31,6 +31,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case pageTableLeaked             // a linked page table is reachable from no root
     case pageTableFreedTwice         // a page table was unlinked or freed twice
     case pageTableFreedWhileLinked   // a page table reachable from a root is removed or freed
+    case removedPageTableNotQueued   // at the end of a run a removed page table waits in no queue of frees
     case frozenSPTEOverwritten       // a FROZEN spte was written by a thread that did not freeze it
     case validRootUnreferenced       // a valid root lost its last reference
     case zappedRootPopulated         // an invalid root that was zapped still holds a present spte
@@ -56,7 +57,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .noFlushBeforeUnlock: return .flushBeforeUnlock
         case .invalidSPTE, .hostWritableOnReadOnlyPage, .nxChanged: return .spteIntegrity
         case .leafMissingFromRmap, .rmapEntryNotLeaf: return .rmapConsistency
-        case .pageTableLeaked, .pageTableFreedTwice, .pageTableFreedWhileLinked: return .ptAccounting
+        case .pageTableLeaked, .pageTableFreedTwice, .pageTableFreedWhileLinked, .removedPageTableNotQueued: return .ptAccounting
         case .frozenSPTEOverwritten: return .frozenOwnership
         case .validRootUnreferenced, .zappedRootPopulated, .installIntoInvalidRoot: return .rootLifetime
         case .writeLockNotHeld: return .lockMode
@@ -92,6 +93,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .rmapEntryNotLeaf: return "an rmap entry is not a present leaf spte of that gfn"
         case .pageTableLeaked: return "a page table still accounted as linked is reachable from no root (leaked)"
         case .pageTableFreedTwice: return "a page table was unlinked (handle_removed_pt) or freed twice"
+        case .removedPageTableNotQueued: return "with every path finished, a page table accounted as removed is in no queue of frees after a grace period: it is never freed (leaked)"
         case .pageTableFreedWhileLinked: return "a page table reachable from a root was removed or freed"
         case .frozenSPTEOverwritten: return "a FROZEN spte was written by a thread other than the one that froze it (or was not frozen when its freezer wrote it back)"
         case .validRootUnreferenced: return "a valid root dropped its last reference (only invalid roots may go)"

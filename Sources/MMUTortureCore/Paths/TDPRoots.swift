@@ -65,10 +65,10 @@ extension VM {
             checker.report(p, .validRootUnreferenced, vcpu: nil, gfn: nil, spteA: UInt64(page))
         }
         // The poison is the checker's (rcu-lifetime), magic first; so is
-        // clearing the generation, the count and the flags (a root used
-        // after its free is unreferenced and obsolete, and a reused page
-        // carries no stale checker flag). `tdpInitPage` sets the generation
-        // again, and `tdpGetRoot` a new root's count and flags.
+        // clearing the generation and the count (a root used after its
+        // free is obsolete and unreferenced) and the checker's own root
+        // flags (a reused page carries none). The protocol's flags stay as
+        // they were, like any freed memory: `tdpGetRoot` sets a new root's.
         p.ghostStore(header(page, SPHeader.magic), SPHeader.poisonMagic)
         for i in 0..<512 {
             p.ghostStore(sptep(page: page, index: i), SPHeader.poisonSPTE)
@@ -76,7 +76,8 @@ extension VM {
         }
         p.ghostStore(header(page, SPHeader.validGen), 0)
         p.ghostStore(tdp.refs + page, 0)
-        p.ghostStore(tdp.rootFlags + page, 0)
+        p.ghostStore(tdp.rootFlags + page,
+                     p.ghostLoad(tdp.rootFlags + page) & ~(TDPState.RootFlag.zapped | TDPState.RootFlag.diedValid))
         p.ghostStore(tdp.ptState + page, TDPState.PTState.free)
         header(page, SPHeader.hashNext).pointee = global(Global.freeHead).pointee
         global(Global.freeHead).pointee = UInt64(page + 1)

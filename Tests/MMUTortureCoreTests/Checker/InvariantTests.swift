@@ -268,6 +268,32 @@ final class InvariantTests: XCTestCase {
         }
     }
 
+    func testRemovedPageTablesWaitInTheQueue() {
+        // tdp-mmu, pt-accounting at the end of a run: after a zap of the
+        // level-2 entry above a fault (its level-1 table removed and queued,
+        // not freed yet) every removed table is queued once; then the queue
+        // losing it, and holding it twice.
+        for (name, corrupt, expected) in [
+            ("clean", { (_: Fixture) in }, ViolationDetail?.none),
+            ("lost", { f in f.vm.tdp.pendingCount.pointee -= 1 }, .removedPageTableNotQueued),
+            ("twice", { f in
+                f.vm.tdp.pendingFree[Int(f.vm.tdp.pendingCount.pointee)] = f.vm.tdp.pendingFree[0]
+                f.vm.tdp.pendingCount.pointee += 1
+            }, .pageTableFreedTwice),
+        ] as [(String, (Fixture) -> Void, ViolationDetail?)] {
+            let f = Fixture(protocolName: .tdpMMU)
+            _ = f.vm.tdpPageFault(f.p, f.vcpu, addr: 5, gfn: 5, write: true, checker: f.checker)
+            guard let l2 = f.vm.tdpWalk(f.p, root: f.vcpu.pointee.root - 1, gfn: 5, level: 2) else {
+                return XCTFail("no level-2 entry above the fault")
+            }
+            XCTAssertTrue(f.vm.tdpZapSPTEAtomic(f.p, l2, gfn: 0, level: 2, checker: f.checker))
+            XCTAssertEqual(f.vm.tdp.pendingCount.pointee, 1)
+            corrupt(f)
+            f.vm.finalPTQueueCheck(f.p, checker: f.checker)
+            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
+        }
+    }
+
     /// Each case on a fresh fixture: `setUp`, the case's corruption, then
     /// `check`; exactly the case's detail is reported (none for a clean one).
     func assertCases(_ cases: [(String, (Fixture) -> Void, ViolationDetail?)], setUp: (Fixture) -> Void,
