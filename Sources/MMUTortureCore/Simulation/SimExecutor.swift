@@ -393,7 +393,11 @@ public final class SimExecutor {
     /// chosen (flushes are performed on the spot; another thread is switched
     /// to, and `t` resumes when someone chooses it). With `yielding`, `t` is
     /// left out while anything else can move.
-    @inline(__always)
+    ///
+    /// Out of line: one copy instead of one inlined into every operation
+    /// (the operations' code is then small enough to stay in the
+    /// instruction cache, and every switch returns into the same place).
+    @inline(never)
     func decide(_ t: Int, yielding: Bool) {
         guard running else { return }
         while true {
