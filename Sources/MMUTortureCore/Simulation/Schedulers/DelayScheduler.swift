@@ -109,10 +109,11 @@ final class DelayScheduler: SimScheduler {
         return lo + UInt64(rng.below(Int(lo)))
     }
 
+    @inline(__always)
     func next(_ d: SimDecision) -> SimChoice {
         // The common decision (no perturbation point, nobody parked) stays
-        // in this function; the rare ones are calls, so that the random
-        // walk's choice is inlined here.
+        // in this function, inlined into the executor's one `decide`; the
+        // rare ones are calls.
         let t = d.current
         if t >= 0 && d.enabled.canRun(t) {
             let h = slots[t]
