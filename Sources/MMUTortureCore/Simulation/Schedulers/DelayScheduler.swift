@@ -29,6 +29,8 @@
 final class DelayScheduler: SimScheduler {
     let base: RandomWalkScheduler
     let hook: PerturbHook
+    /// `hook.slots`, read at every decision: one load fewer than through the hook.
+    let slots: UnsafeMutablePointer<UInt64>
     let seed: UInt64
     /// Bit p: perturbation point p is active.
     let activePoints: UInt64
@@ -58,6 +60,7 @@ final class DelayScheduler: SimScheduler {
          pointProbability: Double, spontaneousProbability: Double, maxDelay: Int) {
         self.base = base
         self.hook = hook
+        slots = hook.slots
         self.seed = seed
         self.activePoints = activePoints.reduce(0) { $0 | (UInt64(1) << UInt64($1.rawValue)) }
         self.pointProbability = pointProbability
@@ -106,49 +109,61 @@ final class DelayScheduler: SimScheduler {
         return lo + UInt64(rng.below(Int(lo)))
     }
 
+    @inline(__always)
     func next(_ d: SimDecision) -> SimChoice {
+        // The common decision (no perturbation point, nobody parked) stays
+        // in this function, inlined into the executor's one `decide`; the
+        // rare ones are calls.
         let t = d.current
         if t >= 0 && d.enabled.canRun(t) {
-            let h = hook.slots[t]
-            if h & 0xFF != 0 && h != seen[t] {
-                // Thread t is at a perturbation point (first decision there).
-                seen[t] = h
-                let point = Int(h & 0xFF) - 1
-                if activePoints & (UInt64(1) << UInt64(point)) != 0 && rng.chance(threshold: pointThreshold) {
-                    park(t, d.step)
-                }
-            } else if spontaneousProbability > 0 && rng.chance(threshold: spontaneousThreshold) {
+            let h = slots[t]
+            if _slowPath(h & 0xFF != 0 && h != seen[t]) {
+                atPerturbationPoint(t, h, d.step)
+            } else if spontaneousThreshold != 0 && rng.chance(threshold: spontaneousThreshold) {
                 park(t, d.step)
             }
         }
-        if parked != 0 {
+        var enabled = d.enabled
+        if _slowPath(parked != 0) {
             // Threads whose delay is over move again.
-            if nextWake <= d.step {
-                nextWake = .max
-                var p = parked
-                while p != 0 {
-                    let u = p.trailingZeroBitCount
-                    p &= p &- 1
-                    if parkedUntil[u] <= d.step {
-                        parked &= ~(UInt64(1) << UInt64(u))
-                    } else {
-                        nextWake = min(nextWake, parkedUntil[u])
-                    }
-                }
-            }
+            if nextWake <= d.step { wake(d.step) }
             let runnable = d.enabled.runnable & ~parked
             if runnable != 0 || d.enabled.flushable != 0 {
-                let narrowed = SimChoiceSet(runnable: runnable, flushable: d.enabled.flushable)
-                if !narrowed.hasSeveral { return narrowed.first! }
-                if narrowed != d.enabled {
-                    return base.next(SimDecision(enabled: narrowed, current: d.current, yielded: d.yielded, step: d.step))
-                }
+                enabled = SimChoiceSet(runnable: runnable, flushable: d.enabled.flushable)
+                if !enabled.hasSeveral { return enabled.first.unsafelyUnwrapped }
             }
         }
-        return base.next(d)
+        return base.choose(from: enabled)
     }
 
-    @inline(__always)
+    /// Thread `t`'s first decision at the perturbation point of hook slot
+    /// value `h`.
+    @inline(never)
+    func atPerturbationPoint(_ t: Int, _ h: UInt64, _ step: UInt64) {
+        seen[t] = h
+        let point = Int(h & 0xFF) - 1
+        if activePoints & (UInt64(1) << UInt64(point)) != 0 && rng.chance(threshold: pointThreshold) {
+            park(t, step)
+        }
+    }
+
+    /// Unparks the threads whose delay ended by `step`.
+    @inline(never)
+    func wake(_ step: UInt64) {
+        nextWake = .max
+        var p = parked
+        while p != 0 {
+            let u = p.trailingZeroBitCount
+            p &= p &- 1
+            if parkedUntil[u] <= step {
+                parked &= ~(UInt64(1) << UInt64(u))
+            } else {
+                nextWake = min(nextWake, parkedUntil[u])
+            }
+        }
+    }
+
+    @inline(never)
     func park(_ t: Int, _ step: UInt64) {
         parkedUntil[t] = step &+ delay()
         parked |= UInt64(1) << UInt64(t)

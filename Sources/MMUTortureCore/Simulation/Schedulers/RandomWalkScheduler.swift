@@ -53,16 +53,20 @@ public final class RandomWalkScheduler: SimScheduler {
     }
 
     @inline(__always)
-    public func next(_ d: SimDecision) -> SimChoice {
-        if biased && d.enabled.runnable != 0 && d.enabled.flushable != 0 {
+    public func next(_ d: SimDecision) -> SimChoice { choose(from: d.enabled) }
+
+    /// The walk's choice among `enabled` (at least two choices): all it
+    /// looks at of a decision. `DelayScheduler` calls this, inlined, so that
+    /// the whole decision is one function with the generator in registers.
+    @inline(__always)
+    final func choose(from enabled: SimChoiceSet) -> SimChoice {
+        if biased && enabled.runnable != 0 && enabled.flushable != 0 {
             if rng.chance(threshold: flushThreshold) {
-                let flushes = SimChoiceSet(runnable: 0, flushable: d.enabled.flushable)
-                return flushes.choice(at: rng.below(flushes.count))
+                return .flush(SimChoiceSet.nthSetBit(enabled.flushable, rng.below(SimChoiceSet.bitCount(enabled.flushable))))
             }
-            let runs = SimChoiceSet(runnable: d.enabled.runnable, flushable: 0)
-            return runs.choice(at: rng.below(runs.count))
+            return .run(SimChoiceSet.nthSetBit(enabled.runnable, rng.below(SimChoiceSet.bitCount(enabled.runnable))))
         }
-        return d.enabled.choice(at: rng.below(d.enabled.count))
+        return enabled.choice(at: rng.below(enabled.count))
     }
 
     public func nextRandom() -> UInt64 { data.next() }
