@@ -71,10 +71,10 @@ cat "$OUT/mutants-verify-det.log"
 # except one known survivor at this budget: early-unlock in unprotect, a race
 # between two mmu-lock holders that the portfolio's two-thread scenario
 # reaches only after about 10,000 executions (killed by wp-safety at seed 1
-# after 9,620; `make sweep` gives it the budget). Any other survivor, a kill
-# lost, or a declaration proved wrong fails this step. 1,000 executions per
-# scenario: at 500 the split take-back cmpxchg of the fast path
-# (FastPageFault.swift:115) survives too; it is killed after 772.
+# after 9,620; neither PCT scenario finds it in 1,000). Any other survivor, a
+# kill lost, or a declaration proved wrong fails this step. 1,000 executions
+# per scenario: at 500 the split take-back cmpxchg of the fast path
+# (FastPageFault.swift:115) survives too.
 SWEEP_EXECUTIONS=${MMUT_SWEEP_EXECUTIONS:-1000}
 check sweep-vcpu-id 1 "$BIN" mutants sweep --protocol vcpu-id --only-path fast-page-fault --only-path write-protect \
     --executions "$SWEEP_EXECUTIONS" --discovery-executions 200 --report "$OUT/sweep.json" --junit "$OUT/sweep.xml"

@@ -36,7 +36,7 @@ struct MutantsSweepCommand: ParsableCommand {
     @Option(help: "Clean executions per seed that find the reached sites (default: --executions).")
     var discoveryExecutions: Int?
     @Option(help: "Mutants searched at once (default: the core count).") var jobs: Int?
-    @Option(help: "Only this scenario of the portfolio (repeatable): default, default-two-mmu-threads, default-pct, exposure-of-MUTANT.")
+    @Option(help: "Only this scenario of the portfolio (repeatable): default, default-two-mmu-threads, default-pct, default-two-mmu-threads-pct, exposure-of-MUTANT.")
     var scenario: [String] = []
     @Option(help: "The declared-equivalent mutants.") var equivalents: String = "configs/equivalent-mutants.txt"
     @Option(help: "Seconds a mutant's search may take before it is stopped and counted as a hang (default: 120 + 20 ms per execution of its budget).")
@@ -150,9 +150,9 @@ struct MutantsSweepCommand: ParsableCommand {
 
     /// The sweep's scenarios for protocol `p`, the same for every mutant:
     /// the default campaign, the same with two mmu-lock threads (mmu-lock
-    /// holders racing each other's buffered stores), the default campaign
-    /// searched by PCT (depth 3: a thread or a store buffer held back at
-    /// chosen steps for as long as the others can run), then every exposure
+    /// holders racing each other's buffered stores), the same two searched
+    /// by PCT (depth 3: a thread or a store buffer held back at chosen
+    /// steps for as long as the others can run), then every exposure
     /// scenario of the hand-written catalogue (with the correct protocol),
     /// deterministic. Every scenario is the random walk's unless its config
     /// says otherwise (`deterministic.strategy`).

@@ -36,9 +36,17 @@ extension VM {
     /// The flush clock of a flush that may run in parallel with others (the
     /// TDP MMU flushes from any lock mode): the start is numbered with a
     /// locked add, and the last completed flush's start only ever grows.
+    /// `reload`: the flush asks the vCPUs to reload their roots (zap-all
+    /// fast, which has just invalidated every root under the write lock):
+    /// obsolete's generation moves on, so that a vCPU that handled the
+    /// request and still runs on a root from before it is seen (the TDP
+    /// MMU has no generation of its own: `mmu_valid_gen` is the shadow
+    /// MMU's; here it is the checker's, and every page table records the
+    /// one it was made in, `tdpInitPage`).
     @inline(__always)
-    func sharedFlushStarts<P: Platform>(_ p: P) -> UInt64 {
-        p.fetchAdd(global(Global.mmuEvent), 1) &+ 1
+    func sharedFlushStarts<P: Platform>(_ p: P, reload: Bool) -> UInt64 {
+        if reload { p.ghostStore(global(Global.mmuValidGen), p.ghostLoad(global(Global.mmuValidGen)) &+ 1) }
+        return p.fetchAdd(global(Global.mmuEvent), 1) &+ 1
     }
     @inline(__always)
     func sharedFlushCompleted<P: Platform>(_ p: P, start: UInt64) {
