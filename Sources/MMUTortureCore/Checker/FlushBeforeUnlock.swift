@@ -10,12 +10,18 @@ extension VM {
     /// Caller holds the mmu-lock.
     @inline(__always)
     func noteWriteAccessRemoved<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64) {
-        if old & SPTE.presentMask != 0 && old & SPTE.writableMask != 0 && new & SPTE.writableMask == 0 {
+        if VM.takesWriteAway(old: old, new: new) {
             let e = p.load(global(Global.mmuEvent)) + 1
             p.store(global(Global.mmuEvent), e)
             p.store(wClearEvent + gfn, e)
             p.store(global(Global.lastWClear), e)
         }
+    }
+
+    /// Whether replacing `old` by `new` takes W away from a present spte.
+    @inline(__always)
+    static func takesWriteAway(old: UInt64, new: UInt64) -> Bool {
+        old & SPTE.presentMask != 0 && old & SPTE.writableMask != 0 && new & SPTE.writableMask == 0
     }
 
     /// The TDP MMU's form of the same bookkeeping: W taken away from a spte
@@ -26,7 +32,7 @@ extension VM {
     @inline(__always)
     func tdpNoteWriteRemoved<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64, exclusive: Bool) {
         guard gfn >= 0 && gfn < frames else { return }
-        if old & SPTE.presentMask != 0 && old & SPTE.writableMask != 0 && new & SPTE.writableMask == 0 {
+        if VM.takesWriteAway(old: old, new: new) {
             let e = p.fetchAdd(global(Global.mmuEvent), 1) &+ 1
             p.store(wClearEvent + gfn, e)
             if exclusive { p.store(global(Global.lastWClear), e) }
@@ -36,17 +42,9 @@ extension VM {
     /// The flush clock of a flush that may run in parallel with others (the
     /// TDP MMU flushes from any lock mode): the start is numbered with a
     /// locked add, and the last completed flush's start only ever grows.
-    /// `reload`: the flush asks the vCPUs to reload their roots (zap-all
-    /// fast, which has just invalidated every root under the write lock):
-    /// obsolete's generation moves on, so that a vCPU that handled the
-    /// request and still runs on a root from before it is seen (the TDP
-    /// MMU has no generation of its own: `mmu_valid_gen` is the shadow
-    /// MMU's; here it is the checker's, and every page table records the
-    /// one it was made in, `tdpInitPage`).
     @inline(__always)
-    func sharedFlushStarts<P: Platform>(_ p: P, reload: Bool) -> UInt64 {
-        if reload { p.ghostStore(global(Global.mmuValidGen), p.ghostLoad(global(Global.mmuValidGen)) &+ 1) }
-        return p.fetchAdd(global(Global.mmuEvent), 1) &+ 1
+    func sharedFlushStarts<P: Platform>(_ p: P) -> UInt64 {
+        p.fetchAdd(global(Global.mmuEvent), 1) &+ 1
     }
     @inline(__always)
     func sharedFlushCompleted<P: Platform>(_ p: P, start: UInt64) {

@@ -23,4 +23,16 @@ extension VM {
             checker.report(p, .obsoleteRoot, vcpu: v.pointee.id, gfn: gfn, spteA: gen, spteB: v.pointee.reloadGen)
         }
     }
+
+    /// tdp-mmu: zap-all fast has just marked every root invalid under the
+    /// write lock and is about to ask the vCPUs to reload. The TDP MMU has
+    /// no generation of its own (`mmu_valid_gen` is the shadow MMU's); here
+    /// the word is the checker's: it moves on, every page table records the
+    /// one it was made in (`tdpInitPage`), and `checkRootCurrent` then sees
+    /// a vCPU that handled the request and still runs on an older root. The
+    /// flush's locked requests that follow order it before the request.
+    @inline(__always)
+    func tdpRootsBecameObsolete<P: Platform>(_ p: P) {
+        p.ghostStore(global(Global.mmuValidGen), p.ghostLoad(global(Global.mmuValidGen)) &+ 1)
+    }
 }

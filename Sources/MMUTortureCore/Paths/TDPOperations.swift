@@ -314,6 +314,7 @@ extension VM {
                 p.trace(.tdpRootInvalidated, gfn: -1, UInt64(page))
             }
         }
+        tdpRootsBecameObsolete(p)   // obsolete's record, before the requests
         // KVM_REQ_MMU_FREE_OBSOLETE_ROOTS, waiting for the vCPUs in guest mode.
         tdpFlush(p, gfn: -1, extraRequest: VM.requestMMUReload)
         unlockMMU(p, checker: checker)

@@ -421,7 +421,7 @@ extension VM {
         p.trace(.flushRequest, gfn: gfn)
         p.count(.tlbFlushes)
         // The flush clock is the checker's (flush-before-unlock, tlb-coherence).
-        let start = sharedFlushStarts(p, reload: extraRequest & VM.requestMMUReload != 0)
+        let start = sharedFlushStarts(p)
         let request = VM.requestTLBFlush | extraRequest
         for vcpu in 0..<vcpuCount { _ = p.fetchOr(vcpuWord(vcpu, VCPUWord.requests), request) }
         waitForAcknowledgements(p, request: request)

@@ -3,8 +3,9 @@
 /// under `settings`, in each of a fixed portfolio of scenarios.
 ///
 /// The portfolio is the same for every mutant (the sweep uses the default
-/// campaign under the random walk and under PCT, and the exposure scenarios
-/// of the hand-written catalogue, with the correct protocol): a mutant is
+/// campaign with one and with two mmu threads, each under the random walk
+/// and under PCT, and the exposure scenarios of the hand-written catalogue,
+/// with the correct protocol): a mutant is
 /// searched in one scenario after another, `executions` each, until one
 /// kills it.
 public struct VMMutationSubject: MutationSubject {
