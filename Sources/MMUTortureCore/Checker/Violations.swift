@@ -42,6 +42,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case guestWriteLost              // at the end of a run a gfn holds no writer's last value
     case invalidationLeftRunning     // at the end of a run mmu_notifier_count is not 0
     case rootReferencesWrong         // at the end of a run a root's count differs from its holders
+    case writeNotLogged              // at a harvest: a page differs from its copy, not in the log
 
     /// The invariant this detail is a violation of.
     public var invariant: Invariant {
@@ -50,7 +51,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .poisonedShadowPage: return .rcuLifetime
         case .freedHostPageAccess, .freedHostPageMapped, .writeToReadOnlyPage, .writeToStalePage: return .hostPage
         case .dirtyBitLost, .unmappedPageNotDirty: return .dirtyBit
-        case .dirtyLogMismatch: return .dirtyLog
+        case .dirtyLogMismatch, .writeNotLogged: return .dirtyLog
         case .staleTLB: return .tlbCoherence
         case .gfnMismatch: return .gfnConsistency
         case .obsoletePageReturned, .obsoleteRoot, .obsoletePageInRmap: return .obsolete
@@ -78,6 +79,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .dirtyBitLost: return "a host page written by the guest was not marked dirty before its last spte was dropped"
         case .unmappedPageNotDirty: return "a host page written by the guest was not dirty when the host unmapped it (its write-back is skipped: the write is lost)"
         case .dirtyLogMismatch: return "after the final harvest the destination copy differs from guest memory"
+        case .writeNotLogged: return "at a harvest a page differs from its destination copy, and no dirty bit and no fault in flight records the write"
         case .staleTLB: return "after a flush returned, a TLB entry grants more than the current spte"
         case .gfnMismatch: return "the computed gfn of a leaf spte differs from the gfn its rmap holds it under"
         case .obsoletePageReturned: return "a shadow-page lookup returned an obsolete page"

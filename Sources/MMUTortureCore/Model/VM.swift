@@ -106,16 +106,23 @@ public struct VM {
         /// Where the host allocator looks for a free pfn next (FIFO-ish
         /// reuse, so a freed page is not handed out again at once).
         public static let hostAllocCursor = 37
+        /// The checker's record (dirty-log): enables of dirty logging
+        /// between their fresh bitmap and the end of their copy.
+        public static let dirtyLogEnables = 38
         public static let words = 48
     }
 
     // vCPUs.
-    /// Per vCPU, `VCPUWord.stride` words (a cache line): mode, requests.
+    /// Per vCPU, `VCPUWord.stride` words (a cache line): mode, requests,
+    /// and the checker's record of a fast-path fix in flight.
     public let vcpuShared: UnsafeMutablePointer<UInt64>
     public enum VCPUWord {
         public static let stride = 8
         public static let mode = 0
         public static let requests = 1
+        /// The checker's record (dirty-log): gfn + 1 while the fast path is
+        /// between its final cmpxchg and `mark_page_dirty`, 0 otherwise.
+        public static let fixing = 2
     }
     public static let modeOutsideGuest: UInt64 = 0, modeInGuest: UInt64 = 1
     public static let requestTLBFlush: UInt64 = 1, requestMMUReload: UInt64 = 2

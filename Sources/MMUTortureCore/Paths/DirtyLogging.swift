@@ -37,7 +37,9 @@ extension VM {
         }
         p.count(.pagesLogged, UInt64(logged.count))
         p.trace(.harvest, gfn: -1, UInt64(logged.count))
+        if checks && !p.auditsEveryCriticalSection { checkNothingUnlogged(p, checker: checker) }
         unlockMMU(p, checker: checker)
+        if checks && p.auditsEveryCriticalSection { checkNothingUnlogged(AuditPlatform(p), checker: checker) }
         return logged.count
     }
 

@@ -76,16 +76,24 @@ extension VM {
     /// success the gfn computed from the shadow page (seed 002) marked
     /// dirty. nil: the spte changed since the snapshot (another vCPU's id,
     /// A/D set by an access, write-protect cleared our id, a zap...): retry.
+    /// Around it the checker's record of a fix whose mark may not be done
+    /// (dirty-log; docs/invariants.md): plain stores, set before the locked
+    /// cmpxchg, cleared after the mark.
     @inline(__always)
-    func fastPathFinalCmpxchg<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, expected: UInt64, fixed: UInt64,
+    func fastPathFinalCmpxchg<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, sp: UnsafeMutablePointer<UInt64>,
+                                           expected: UInt64, fixed: UInt64,
                                            page: Int, index: Int, gfn: Int) -> FastPathOutcome? {
         p.perturb(.beforeFinalCmpxchg)
+        let fixing = vcpuWord(v.pointee.id, VCPUWord.fixing)
+        if checks { p.ghostStore(fixing, UInt64(truncatingIfNeeded: gfn &+ 1)) }
         let r = p.compareExchange(sp, expected: expected, desired: fixed)
         if r.exchanged {
             p.trace(.fastFixed, gfn: gfn, expected, fixed)
             markPageDirty(p, gfn: Int(truncatingIfNeeded: pageGFN(p, page: page, index: index)))
+            if checks { p.ghostStore(fixing, 0) }
             return .fixed
         }
+        if checks { p.ghostStore(fixing, 0) }
         p.trace(.fastRetry, gfn: gfn, expected, r.original)
         return nil
     }
@@ -116,7 +124,7 @@ extension VM {
             p.trace(.fastFlagSeen, gfn: gfn, p.load(sp))
             return .flagSeen
         }
-        return fastPathFinalCmpxchg(p, sp: sp, expected: marked, fixed: clean | SPTE.writableMask,
+        return fastPathFinalCmpxchg(p, v, sp: sp, expected: marked, fixed: clean | SPTE.writableMask,
                                     page: page, index: index, gfn: gfn)
     }
 
@@ -130,7 +138,7 @@ extension VM {
         // HOST_WRITABLE there (spte-integrity checks that it does).
         let modifiable = isTDP ? spte & SPTE.mmuWritableMask != 0 : SPTE(raw: spte).isLocklesslyModifiable
         if let o = fastPathPrecheck(p, spte: spte, gfn: gfn, modifiable: modifiable) { return o }
-        return fastPathFinalCmpxchg(p, sp: sp, expected: spte, fixed: spte | SPTE.writableMask,
+        return fastPathFinalCmpxchg(p, v, sp: sp, expected: spte, fixed: spte | SPTE.writableMask,
                                     page: page, index: index, gfn: gfn)
     }
 

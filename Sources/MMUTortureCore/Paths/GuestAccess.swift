@@ -55,6 +55,9 @@ extension VM {
             p.trace(.tlbFlushed, gfn: -1)
         }
         _ = p.fetchAnd(reqp, ~req)
+        // tlb-coherence: every flush whose request this vCPU has now seen
+        // was numbered before that request was posted.
+        if checks { v.pointee.ackEvent = p.ghostLoad(global(Global.mmuEvent)) }
     }
 
     /// `kvm_mmu_reload`: drop the root (and the TLB with it); the next fault's
@@ -112,8 +115,8 @@ extension VM {
             let root = v.pointee.root
             if root == 0 { return AccessResult(done: false, spte: 0) }
             if checks { checkRootCurrent(p, v, root: root, gfn: gfn, checker: checker) }
-            // tlb-coherence: the gfn's last W-removal number, read before the spte.
-            let fillEvent = tlbFillSnapshot(p, gfn: gfn)
+            // tlb-coherence: the fill's event number, read before the spte.
+            let fillEvent = tlbFillSnapshot(p, v, gfn: gfn)
             guard let (page, index) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id, checker: checker) else {
                 return AccessResult(done: false, spte: 0)
             }

@@ -21,15 +21,18 @@ extension VM {
     }
 
     /// A write to a write-protected (shadowed, write-tracked) gfn, emulated
-    /// by the host under the mmu-lock (`kvm_write_guest`, both fault paths):
-    /// the host page and the dirty log see it. That the guest's data reached
-    /// the page is the checker's record (a ghost store, as at a guest write).
+    /// by the host under the mmu-lock (`kvm_write_guest`, both fault paths;
+    /// the TDP MMU's read lock lets zaps run meanwhile): the host page and
+    /// the dirty log see it. The host writes through its own mapping, whose
+    /// dirty bit the CPU sets as it writes: the page is dirty before the data
+    /// lands. That the guest's data reached the page is the checker's record
+    /// (a ghost store, as at a guest write), after both.
     func emulateGuestWrite<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, gfn: Int, pfn: Int) {
         let value = writeValue(v)
+        p.store(pfnDirty + pfn, 1)
         p.store(pfnData + pfn, value)
         noteLastWrite(v, gfn: gfn, value: value)
         p.ghostStore(pfnWritten + pfn, 1)
-        p.store(pfnDirty + pfn, 1)
         markPageDirty(p, gfn: gfn)
         p.count(.emulatedWrites)
         p.trace(.slowEmulate, gfn: gfn, UInt64(pfn))

@@ -154,6 +154,7 @@ extension VM {
     /// only then is the whole slot copied (the migration's first pass).
     func tdpEnableDirtyLogging<P: Platform>(_ p: P, checker: ViolationSink) {
         p.lock(mmuLock)
+        if checks { dirtyLogEnableStarts(p) }
         for gfn in 0..<frames where p.load(dirtyBitmap + gfn) != 0 { p.store(dirtyBitmap + gfn, 0) }
         unlockMMU(p, checker: checker)
         // W mode: write-protect the slot; D mode: clear the D bits
@@ -201,6 +202,7 @@ extension VM {
         if ops.tdpDirtyEnableFlushes { tdpFlush(p, gfn: -1) }
         p.lock(tdp.pagesLock)
         for gfn in 0..<frames { p.store(destination + gfn, guestMemory(p, gfn: gfn)) }
+        if checks { dirtyLogEnableCopied(p) }
         p.unlock(tdp.pagesLock)
         p.count(.harvests)
         p.trace(.harvest, gfn: -1, UInt64(frames))
@@ -239,7 +241,9 @@ extension VM {
         if !logged.isEmpty { tdpFlush(p, gfn: -1) }
         p.lock(tdp.pagesLock)
         for gfn in logged { p.store(destination + gfn, guestMemory(p, gfn: gfn)) }
+        if checks && !dMode && !p.auditsEveryCriticalSection { checkNothingUnlogged(p, checker: checker) }
         p.unlock(tdp.pagesLock)
+        if checks && !dMode && p.auditsEveryCriticalSection { checkNothingUnlogged(AuditPlatform(p), checker: checker) }
         p.count(.pagesLogged, UInt64(logged.count))
         p.trace(.harvest, gfn: -1, UInt64(logged.count))
         unlockMMU(p, checker: checker)

@@ -14,6 +14,9 @@ public struct VCPULocal {
     public var reloadGen: UInt64 = 0
     /// Sequence number of this vCPU's guest writes (values identify vCPU and seq).
     public var writeSeq: UInt64 = 0
+    /// The checker's record (tlb-coherence): the mmu event counter, read
+    /// right after this vCPU last handled a TLB-flush or reload request.
+    public var ackEvent: UInt64 = 0
     // The software TLB: direct-mapped, `tlbMask + 1` entries.
     public let tlbMask: Int
     /// address + 1, 0 = empty.

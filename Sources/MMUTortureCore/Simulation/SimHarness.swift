@@ -93,6 +93,7 @@ final class SimHarness {
         v.pointee.root = 0
         v.pointee.reloadGen = 0
         v.pointee.writeSeq = 0
+        v.pointee.ackEvent = 0
         for k in 0...v.pointee.tlbMask {
             v.pointee.tlbTag[k] = 0
             v.pointee.tlbPFN[k] = 0

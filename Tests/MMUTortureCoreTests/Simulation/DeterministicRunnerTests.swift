@@ -232,8 +232,8 @@ final class DeterministicRunnerTests: XCTestCase {
         }
         let setID = { (r: TimelineRow) in r.thread < mmu && r.text.contains("store id 1 into spte") && r.text.contains("[fast:set-id]") }
         // Write-protect clears the shared id; then A's cmpxchg (from a
-        // snapshot taken before the clear) wins, because B stored the same
-        // id again after the clear.
+        // snapshot taken before the clear) wins, because B's store of the
+        // same id reached the spte after the clear.
         // The clear's trace event: on the cmpxchg's row, or its own row when
         // the checker's loads came in between.
         let clear = try XCTUnwrap(rows.indices.last { rows[$0].thread == mmu && rows[$0].text.contains("wp:clear") },
@@ -243,8 +243,14 @@ final class DeterministicRunnerTests: XCTestCase {
                                     "no winning cmpxchg")
         let aThread = rows[cmpxchg].thread
         let a = try XCTUnwrap(rows.indices.last { $0 < clear && setID(rows[$0]) && rows[$0].thread == aThread }, "no id store by A before the clear")
-        let b = try XCTUnwrap(rows.indices.first { $0 > clear && $0 < cmpxchg && setID(rows[$0]) && rows[$0].thread != aThread },
-                              "no id store by another vCPU between the clear and A's cmpxchg")
+        // B's id reaches the spte after the clear: stored then, or stored
+        // before it and drained from B's store buffer after it.
+        let reachesSPTE = { (r: TimelineRow) in
+            (setID(r) && !r.text.contains("(buffered)"))
+                || (r.text.contains("store buffer -> memory: spte(gfn ") && r.text.contains("id=1)"))
+        }
+        let b = try XCTUnwrap(rows.indices.first { $0 > clear && $0 < cmpxchg && reachesSPTE(rows[$0]) && rows[$0].thread != aThread },
+                              "no id store by another vCPU reaching the spte between the clear and A's cmpxchg")
         XCTAssertLessThan(a, b)
         let violation = try XCTUnwrap(rows.indices.first { rows[$0].violation })
         XCTAssertLessThan(cmpxchg, violation)
