@@ -74,7 +74,7 @@ cat "$OUT/mutants-verify-det.log"
 # after 9,620; neither PCT scenario finds it in 1,000). Any other survivor, a
 # kill lost, or a declaration proved wrong fails this step. 1,000 executions
 # per scenario: at 500 the split take-back cmpxchg of the fast path
-# (FastPageFault.swift:115) survives too.
+# (fastPathVCPUIDAttempt, after it sees the flag) survives too.
 SWEEP_EXECUTIONS=${MMUT_SWEEP_EXECUTIONS:-1000}
 check sweep-vcpu-id 1 "$BIN" mutants sweep --protocol vcpu-id --only-path fast-page-fault --only-path write-protect \
     --executions "$SWEEP_EXECUTIONS" --discovery-executions 200 --report "$OUT/sweep.json" --junit "$OUT/sweep.xml"

@@ -1,17 +1,19 @@
 /// The platform of the deterministic mode's audit after every critical
-/// section: loads read memory directly (no scheduling point, no step), so
-/// the audit does not change the schedule; everything else is the base
-/// platform's. Only valid where the thread's store buffer is empty: right
-/// after the simulated unlock, a full barrier, before the thread's next
-/// operation (no other thread moves in between). An audit only loads,
-/// counts and reports.
+/// section: loads read what the thread would see (`Platform.peek`: its own
+/// store buffer first, then memory; no scheduling point, no step), so the
+/// audit does not change the schedule; everything else is the base
+/// platform's. Valid right after an operation, before the thread's next
+/// one (no other thread moves in between): after the simulated unlock, a
+/// full barrier, the buffer is empty; where a mutant moved the unlock
+/// earlier, the thread still sees its own late stores. An audit only
+/// loads, counts and reports.
 struct AuditPlatform<Base: Platform>: Platform {
     let base: Base
     init(_ base: Base) { self.base = base }
 
     @inline(__always) var threadIndex: Int { base.threadIndex }
     @inline(__always) var state: UnsafeMutablePointer<ThreadState> { base.state }
-    @inline(__always) func load(_ p: UnsafeMutablePointer<UInt64>, at _: OperationSite) -> UInt64 { p.pointee }
+    @inline(__always) func load(_ p: UnsafeMutablePointer<UInt64>, at _: OperationSite) -> UInt64 { base.peek(p) }
     @inline(__always) func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite) {
         base.store(p, value, at: site)
     }
@@ -51,4 +53,5 @@ struct AuditPlatform<Base: Platform>: Platform {
     @inline(__always) func perturb(_ point: PerturbPoint) { base.perturb(point) }
     @inline(__always) func timestamp() -> UInt64 { base.timestamp() }
     @inline(__always) var auditsEveryCriticalSection: Bool { false }
+    @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
 }

@@ -76,6 +76,10 @@ public protocol Platform {
     /// Whether a full audit runs at the end of every mmu-lock critical
     /// section (the deterministic mode: simulated threads can afford it).
     var auditsEveryCriticalSection: Bool { get }
+    /// The value this thread would load from `p` now (its own store buffer
+    /// first), with no scheduling point and no step: the audits' read.
+    /// Default: a plain read of memory.
+    func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64
 }
 
 /// The operations as the paths call them: the call site fills in the
@@ -180,6 +184,8 @@ extension Platform {
 }
 
 extension Platform {
+    @inline(__always)
+    public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { p.pointee }
     @inline(__always)
     public var auditsEveryCriticalSection: Bool { false }
     @inline(__always)

@@ -68,6 +68,7 @@ struct HookedPlatform: Platform {
     }
     @inline(__always) func timestamp() -> UInt64 { base.timestamp() }
     @inline(__always) var auditsEveryCriticalSection: Bool { base.auditsEveryCriticalSection }
+    @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
 
     @inline(__always)
     func perturb(_ point: PerturbPoint) {

@@ -159,6 +159,9 @@ public struct SimPlatform: Platform {
 
     @inline(__always)
     public var auditsEveryCriticalSection: Bool { withExecutor { $0.options.auditEveryCriticalSection } }
+    /// Through this thread's store buffer, without a scheduling point.
+    @inline(__always)
+    public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { withExecutor { $0.peek(threadIndex, p) } }
 
     // MARK: RCU
     @inline(__always) public func rcuReadLock(at site: OperationSite) {
