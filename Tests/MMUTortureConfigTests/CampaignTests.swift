@@ -214,6 +214,27 @@ final class CampaignTests: XCTestCase {
         XCTAssertEqual(off.activePoints(seed: 1), [])
     }
 
+    /// A native-only point (`spte-update`) draws its coin after the
+    /// deterministic mode's points, so it changes no seed's choice among
+    /// them (the deterministic schedules a seed names stay the same); and
+    /// a list of native-only points alone still keeps one on.
+    func testNativeOnlyPointsLeaveTheSimulatedChoiceAlone() {
+        let full = PerturbSpec()
+        var simulatedOnly = PerturbSpec()
+        simulatedOnly.points = PerturbPoint.allCases.filter(\.simulated)
+        XCTAssertLessThan(simulatedOnly.points.count, full.points.count)
+        var sawNativeOnly = false
+        for seed: UInt64 in 0..<256 {
+            let active = full.activePoints(seed: seed)
+            XCTAssertEqual(active.filter(\.simulated), simulatedOnly.activePoints(seed: seed), "seed \(seed)")
+            sawNativeOnly = sawNativeOnly || active.contains(.spteUpdate)
+        }
+        XCTAssertTrue(sawNativeOnly)
+        var only = PerturbSpec()
+        only.points = [.spteUpdate]
+        for seed: UInt64 in 0..<16 { XCTAssertEqual(only.activePoints(seed: seed), [.spteUpdate]) }
+    }
+
     func testValidateWithoutAFile() {
         XCTAssertNoThrow(try CampaignConfig.default.validate())
         var config = CampaignConfig.default

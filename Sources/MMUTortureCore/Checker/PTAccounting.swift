@@ -10,6 +10,26 @@
 /// root-lifetime on every leaf and root it walks (it has no rmaps: every
 /// spte is reached from a root).
 extension VM {
+    /// At the free of a removed page table (its grace period over, the
+    /// pages lock held): no entry may still be present. The removal
+    /// (`handle_removed_pt`) exchanged every entry for FROZEN and handled
+    /// what it held; a zap wrote 0 after its freeze; and once the table is
+    /// unlinked and frozen nobody can install into it. A present entry
+    /// here is a mapping (its D bit, its page) or a child table that left
+    /// with the table, never handled (the shadow MMU's
+    /// `is_empty_shadow_page` at `kvm_mmu_free_page` is the same rule).
+    /// Read with `peek`: after the grace period nobody else writes the
+    /// table, and no scheduling point is added.
+    func checkFreedPageTableEmpty<P: Platform>(_ p: P, page: Int, checker: ViolationSink) {
+        for i in 0..<512 {
+            let e = p.peek(sptep(page: page, index: i))
+            if e & SPTE.presentMask != 0 {
+                checker.report(p, .pageTableFreedNotEmpty, vcpu: nil, gfn: nil, spteA: UInt64(page), spteB: e)
+                return
+            }
+        }
+    }
+
     /// The whole audit, under the mmu-lock held for write and the pages lock.
     public func tdpAudit<P: Platform>(_ p: P, checker: ViolationSink) {
         p.lock(mmuLock)

@@ -43,6 +43,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case invalidationLeftRunning     // at the end of a run mmu_notifier_count is not 0
     case rootReferencesWrong         // at the end of a run a root's count differs from its holders
     case writeNotLogged              // at a harvest: a page differs from its copy, not in the log
+    case pageTableFreedNotEmpty      // a removed page table was freed with a present entry
 
     /// The invariant this detail is a violation of.
     public var invariant: Invariant {
@@ -58,7 +59,8 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .noFlushBeforeUnlock: return .flushBeforeUnlock
         case .invalidSPTE, .hostWritableOnReadOnlyPage, .nxChanged: return .spteIntegrity
         case .leafMissingFromRmap, .rmapEntryNotLeaf: return .rmapConsistency
-        case .pageTableLeaked, .pageTableFreedTwice, .pageTableFreedWhileLinked, .removedPageTableNotQueued: return .ptAccounting
+        case .pageTableLeaked, .pageTableFreedTwice, .pageTableFreedWhileLinked, .removedPageTableNotQueued,
+             .pageTableFreedNotEmpty: return .ptAccounting
         case .frozenSPTEOverwritten: return .frozenOwnership
         case .validRootUnreferenced, .zappedRootPopulated, .installIntoInvalidRoot: return .rootLifetime
         case .writeLockNotHeld: return .lockMode
@@ -97,6 +99,8 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .pageTableFreedTwice: return "a page table was unlinked (handle_removed_pt) or freed twice"
         case .removedPageTableNotQueued: return "with every path finished, a page table accounted as removed is in no queue of frees after a grace period: it is never freed (leaked)"
         case .pageTableFreedWhileLinked: return "a page table reachable from a root was removed or freed"
+        case .pageTableFreedNotEmpty:
+            return "a removed page table was freed (after its grace period) with a present entry: the mapping or child table in it went with it, never handled"
         case .frozenSPTEOverwritten: return "a FROZEN spte was written by a thread other than the one that froze it (or was not frozen when its freezer wrote it back)"
         case .validRootUnreferenced: return "a valid root dropped its last reference (only invalid roots may go)"
         case .zappedRootPopulated: return "an invalid root whose zap completed still holds a present spte"

@@ -211,6 +211,7 @@ extension VM {
                                  keepWritable: Bool, checker: ViolationSink) -> (old: UInt64, new: UInt64) {
         let keep = SPTE.accessedMask | SPTE.dirtyMask | (keepWritable ? SPTE.writableMask : 0)
         var old = p.load(sp)
+        p.perturb(.spteUpdate)
         var merged = new | (old & keep)
         while true {
             if updatesPlainly(old) {
@@ -246,6 +247,7 @@ extension VM {
     func clearSPTEBits<P: Platform>(_ p: P, sp: UnsafeMutablePointer<UInt64>, gfn: Int, mask: UInt64,
                                     checker: ViolationSink) -> UInt64? {
         var spte = p.load(sp)
+        p.perturb(.spteUpdate)
         while true {
             if spte & SPTE.presentMask == 0 || spte & mask == 0 { return nil }
             var done = true

@@ -64,6 +64,7 @@ extension VM {
         if checks && p.load(tdp.rootFlags + page) & TDPState.RootFlag.diedValid != 0 {
             checker.report(p, .validRootUnreferenced, vcpu: nil, gfn: nil, spteA: UInt64(page))
         }
+        if checks && state == TDPState.PTState.removed { checkFreedPageTableEmpty(p, page: page, checker: checker) }
         // The poison is the checker's (rcu-lifetime), magic first; so is
         // clearing the generation and the count (a root used after its
         // free is obsolete and unreferenced) and the checker's own root

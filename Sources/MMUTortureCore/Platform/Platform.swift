@@ -229,6 +229,11 @@ public enum PerturbPoint: Int, CaseIterable, Sendable {
     case beforeFree
     /// mmu notifier: between invalidate_range_start and _end.
     case notifierWindow
+    /// `mmu_spte_update` and the W-clearing loops under the mmu-lock:
+    /// between reading the old spte and writing the new one, the window in
+    /// which a lockless change (the fast path's W, hardware's A/D) must
+    /// not be lost. Native only (see `simulated`).
+    case spteUpdate
 
     public var name: String {
         switch self {
@@ -238,8 +243,18 @@ public enum PerturbPoint: Int, CaseIterable, Sendable {
         case .wpScan: return "wp-scan"
         case .beforeFree: return "before-free"
         case .notifierWindow: return "notifier-window"
+        case .spteUpdate: return "spte-update"
         }
     }
+
+    /// Whether the deterministic mode has this point (a scheduling point
+    /// the random walk may delay at). `spte-update` lies between a load and
+    /// the update that follows it, which are two scheduling points already:
+    /// the search can put anything between them, and an extra point would
+    /// only lengthen every execution. Natively the window is a few
+    /// instructions wide, and the point is there to widen it.
+    @inline(__always)
+    public var simulated: Bool { self != .spteUpdate }
 
     public init?(name: String) {
         guard let p = PerturbPoint.allCases.first(where: { $0.name == name }) else { return nil }

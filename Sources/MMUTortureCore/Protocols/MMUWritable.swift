@@ -10,8 +10,11 @@ public enum MMUWritableProtocol: ModelledProtocol {
     public static let mutants: [MutantInfo] = [
         MutantInfo(name: .nonatomicSPTEUpdate,
                    summary: "mmu-lock paths read then plainly store a spte whenever the pre-fix spte_has_volatile_bits said it was not volatile (A set and (W clear or D set))",
-                   expectedInvariants: [.dirtyBit, .dirtyLog], protocols: [.mmuWritable], source: "seed 003",
-                   exposure: MutantExposure(hotFrames: 8, writeRatio: 0.7, mmu: .only(dirtyLog: 8, invalidateRange: 2, invalidatePage: 2, audit: 1)),
+                   expectedInvariants: [.dirtyBit, .dirtyLog, .wpSafety], protocols: [.mmuWritable], source: "seed 003",
+                   exposure: MutantExposure(hotFrames: 2, writeRatio: 0.1,
+                                            mmu: .only(writeProtect: 4, unprotect: 4, dirtyLog: 2, invalidateRange: 2,
+                                                       invalidatePage: 4, audit: 1),
+                                            perturbPoints: [.wpScan, .spteUpdate], perturbProbability: 0.5),
                    apply: { $0.atomicSPTEUpdate = false }),
         MutantInfo(name: .mmuWritableKeep, summary: "write-protect of a shadowed gfn keeps MMU_WRITABLE",
                    expectedInvariants: [.wpSafety], protocols: [.mmuWritable], source: "Linux 3.6 (seed 003's thread)",

@@ -28,8 +28,15 @@ public struct PerturbSpec: Hashable, Sendable {
         guard probability > 0, !points.isEmpty else { return [] }
         guard swarm else { return points }
         var rng = Xoshiro256StarStar(seed: deriveSeed(seed, .swarm))
-        let on = points.filter { _ in rng.next() & 1 == 1 }
-        return on.isEmpty ? [points[rng.below(points.count)]] : on
+        // The deterministic mode's points flip first and fall back first, so
+        // that a native-only point (drawn after them) changes no seed's
+        // choice among the others.
+        let simulated = points.filter(\.simulated)
+        var on = Set(simulated.filter { _ in rng.next() & 1 == 1 })
+        if on.isEmpty && !simulated.isEmpty { on = [simulated[rng.below(simulated.count)]] }
+        for point in points where !point.simulated && rng.next() & 1 == 1 { on.insert(point) }
+        if on.isEmpty { on = [points[rng.below(points.count)]] }
+        return points.filter { on.contains($0) }
     }
 
     /// `kinds` as the native platform's bit mask.

@@ -73,9 +73,10 @@ public final class DeterministicRunner {
         return h
     }
 
-    /// The perturbation points at which the random walk parks threads.
+    /// The perturbation points at which the random walk parks threads (the
+    /// run's active points that the deterministic mode has).
     public var delayPoints: [PerturbPoint] {
-        params.perturb.probability > 0 ? params.activePerturbPoints() : []
+        params.perturb.probability > 0 ? params.activePerturbPoints().filter(\.simulated) : []
     }
 
     /// The strategy's scheduler for a search of `budget` executions of

@@ -72,6 +72,7 @@ struct HookedPlatform: Platform {
 
     @inline(__always)
     func perturb(_ point: PerturbPoint) {
+        guard point.simulated else { return }
         slot.pointee = ((slot.pointee >> 8) &+ 1) << 8 | UInt64(point.rawValue + 1)
         base.perturb(point)
         slot.pointee &= ~0xFF

@@ -213,7 +213,10 @@ public struct SimPlatform: Platform {
     /// every other enabled choice go first.
     @inline(__always) public func relax() { withExecutor { $0.relax(threadIndex) } }
     /// A scheduling point (the scheduler is the perturbation).
-    @inline(__always) public func perturb(_ point: PerturbPoint) { withExecutor { $0.perturb(threadIndex, point) } }
+    @inline(__always) public func perturb(_ point: PerturbPoint) {
+        guard point.simulated else { return }
+        withExecutor { $0.perturb(threadIndex, point) }
+    }
     /// The global step counter.
     @inline(__always) public func timestamp() -> UInt64 { withExecutor { $0.step } }
 

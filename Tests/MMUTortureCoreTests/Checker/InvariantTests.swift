@@ -304,15 +304,45 @@ final class InvariantTests: XCTestCase {
                 f.vm.tdp.pendingCount.pointee += 1
             }, .pageTableFreedTwice),
         ] as [(String, (Fixture) -> Void, ViolationDetail?)] {
-            let f = Fixture(protocolName: .tdpMMU)
-            _ = f.vm.tdpPageFault(f.p, f.vcpu, addr: 5, gfn: 5, write: true, checker: f.checker)
-            guard let l2 = f.vm.tdpWalk(f.p, root: f.vcpu.pointee.root - 1, gfn: 5, level: 2) else {
-                return XCTFail("no level-2 entry above the fault")
-            }
-            XCTAssertTrue(f.vm.tdpZapSPTEAtomic(f.p, l2, gfn: 0, level: 2, checker: f.checker))
-            XCTAssertEqual(f.vm.tdp.pendingCount.pointee, 1)
+            guard let f = fixtureWithARemovedTable() else { return }
             corrupt(f)
             f.vm.finalPTQueueCheck(f.p, checker: f.checker)
+            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
+        }
+    }
+
+    /// tdp-mmu after a write fault on gfn 5 and a zap of the level-2 entry
+    /// above it: its level-1 table removed and queued, not freed yet.
+    func fixtureWithARemovedTable(file: StaticString = #filePath, line: UInt = #line) -> Fixture? {
+        let f = Fixture(protocolName: .tdpMMU)
+        _ = f.vm.tdpPageFault(f.p, f.vcpu, addr: 5, gfn: 5, write: true, checker: f.checker)
+        guard let l2 = f.vm.tdpWalk(f.p, root: f.vcpu.pointee.root - 1, gfn: 5, level: 2) else {
+            XCTFail("no level-2 entry above the fault", file: file, line: line)
+            return nil
+        }
+        XCTAssertTrue(f.vm.tdpZapSPTEAtomic(f.p, l2, gfn: 0, level: 2, checker: f.checker), file: file, line: line)
+        XCTAssertEqual(f.vm.tdp.pendingCount.pointee, 1, file: file, line: line)
+        return f
+    }
+
+    func testARemovedPageTableIsFreedEmpty() {
+        // tdp-mmu, pt-accounting at a free: the level-1 table under a fault,
+        // removed by a zap of the level-2 entry above it, holds only FROZEN
+        // entries when its free comes; one entry left present (a removal
+        // that did not freeze it) or a child left linked are reported.
+        for (name, corrupt, expected) in [
+            ("clean", { (_: Fixture, _: Int) in }, ViolationDetail?.none),
+            ("leaf left", { f, table in f.vm.sptep(page: table, index: 5).pointee = SPTE.leaf(pfn: 5, writable: true, hostWritable: true).raw },
+             .pageTableFreedNotEmpty),
+            ("child left", { f, table in f.vm.sptep(page: table, index: 0).pointee = SPTE.nonLeaf(child: table).raw },
+             .pageTableFreedNotEmpty),
+            ("not present", { f, table in f.vm.sptep(page: table, index: 5).pointee = 0 }, nil),
+        ] as [(String, (Fixture, Int) -> Void, ViolationDetail?)] {
+            guard let f = fixtureWithARemovedTable() else { return }
+            let table = Int(f.vm.tdp.pendingFree[0]) - 1
+            XCTAssertTrue(SPTE.isFrozen(f.vm.sptep(page: table, index: 5).pointee), name)
+            corrupt(f, table)
+            f.vm.tdpFreePage(f.p, page: table, checker: f.checker)
             XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
         }
     }

@@ -172,4 +172,29 @@ final class SimReplayTests: XCTestCase {
         XCTAssertEqual(first.0, out[0])
         XCTAssertEqual(first.1, out[1])
     }
+    /// A simulated perturbation point is a scheduling point (a step, and a
+    /// `perturb` in the log); a native-only one (`spte-update`) is nothing,
+    /// so it leaves every schedule as it was.
+    func testOnlySimulatedPerturbationPointsAreSteps() throws {
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        defer { words.deallocate() }
+        func steps(_ point: PerturbPoint?) -> (UInt64, Int) {
+            words.pointee = 0
+            let bodies: [SimExecutor.Body] = [
+                { p in _ = p.load(words); if let point { p.perturb(point) }; p.store(words, 1) },
+                { p in _ = p.load(words) },
+            ]
+            let e = executor(2).run(scheduler: RandomWalkScheduler(seed: 5), bodies)!
+            XCTAssertEqual(e.outcome, .completed)
+            return (e.steps, e.stepLog.filter { $0.op == .perturb }.count)
+        }
+        let (plain, none) = steps(nil)
+        XCTAssertEqual(none, 0)
+        XCTAssertFalse(PerturbPoint.spteUpdate.simulated)
+        XCTAssertEqual(steps(.spteUpdate).0, plain)
+        XCTAssertEqual(steps(.spteUpdate).1, 0)
+        XCTAssertTrue(PerturbPoint.wpScan.simulated)
+        XCTAssertEqual(steps(.wpScan).0, plain + 1)
+        XCTAssertEqual(steps(.wpScan).1, 1)
+    }
 }
