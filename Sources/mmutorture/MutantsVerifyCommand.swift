@@ -24,7 +24,7 @@ struct MutantsVerifyCommand: ParsableCommand {
 
     @Option(help: "native | deterministic") var mode: ModeName = .native
     @Option(help: "Native: time budget per mutant attempt (30s, 2m, ...).") var budget: DurationSpec = DurationSpec("10s")!
-    @Option(help: "Deterministic: executions per mutant attempt.") var executions: Int = 20_000
+    @Option(help: "Deterministic: executions per mutant attempt.") var executions: Int = 100_000
     @Option(help: "Attempts (seeds) per mutant.") var seeds: Int = 3
     @Option(help: "First seed; attempt i uses seed + i.") var seed: UInt64 = 1
     @Option(help: "Only this mutant (repeatable); the clean runs then cover its exposure scenarios only.") var only: [MutantName] = []

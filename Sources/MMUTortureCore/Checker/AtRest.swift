@@ -14,7 +14,7 @@
 extension VM {
     /// With every thread stopped (the end of a run).
     func finalAtRestCheck<P: Platform>(_ p: P, vcpus: UnsafeMutablePointer<VCPULocal>, checker: ViolationSink) {
-        let running = p.load(global(Global.notifierCount))
+        let running = p.peek(global(Global.notifierCount))
         if running != 0 {
             checker.report(p, .invalidationLeftRunning, vcpu: nil, gfn: nil, spteA: running)
             return
@@ -26,16 +26,16 @@ extension VM {
         // root that left the list counts too.
         var holders: [Int: UInt64] = [:]
         for slot in 0..<TDPState.maxRoots {
-            let r = p.load(tdp.roots + slot)
+            let r = p.peek(tdp.roots + slot)
             if r == 0 { continue }
             let page = Int(r - 1)
-            let flags = p.load(tdp.rootFlags + page)
+            let flags = p.peek(tdp.rootFlags + page)
             let mmuHolds = flags & TDPState.RootFlag.invalid == 0 || flags & TDPState.RootFlag.scheduledToZap != 0
             holders[page, default: 0] += mmuHolds ? 1 : 0
         }
         for v in 0..<vcpuCount where vcpus[v].root != 0 { holders[vcpus[v].root - 1, default: 0] += 1 }
         for (page, expected) in holders.sorted(by: { $0.key < $1.key }) {
-            let references = p.load(tdp.refs + page)
+            let references = p.peek(tdp.refs + page)
             if references != expected {
                 checker.report(p, .rootReferencesWrong, vcpu: nil, gfn: nil, spteA: references, spteB: UInt64(page))
                 return

@@ -23,7 +23,7 @@ extension VM {
         for gfn in gfns.clamped(to: 0..<frames) {
             for k in 0..<rmapCountOf(gfn: gfn) {
                 let global = rmapEntry(gfn: gfn, k)
-                let spte = p.load(sptep(global: global))
+                let spte = p.peek(sptep(global: global))
                 guard auditRmapEntry(p, global: global, spte: spte, gfn: gfn, checker: checker),
                       auditComputedGFN(p, global: global, gfn: gfn, spte: spte, checker: checker),
                       auditLeafHostPage(p, spte: spte, gfn: gfn, checker: checker),
@@ -35,7 +35,7 @@ extension VM {
                     return
                 }
             }
-            if p.load(protection + gfn) == Protection.protected {
+            if p.peek(protection + gfn) == Protection.protected {
                 auditWriteProtected(p, gfn: gfn, checker: checker, detail: .writableInAudit)
             }
         }

@@ -11,9 +11,9 @@ extension VM {
     /// path sets D (locked) before it stores `pfnWritten`, and this reads
     /// `pfnWritten` first; drops happen only under the lock.
     func checkDirtyBitKept<P: Platform>(_ p: P, gfn: Int, pfn: Int, checker: ViolationSink) {
-        guard checks, pfn < pfnCount, p.load(pfnWritten + pfn) != 0, p.load(pfnDirty + pfn) == 0 else { return }
+        guard checks, pfn < pfnCount, p.peek(pfnWritten + pfn) != 0, p.peek(pfnDirty + pfn) == 0 else { return }
         for k in 0..<rmapCountOf(gfn: gfn) {
-            let spte = p.load(sptep(global: rmapEntry(gfn: gfn, k)))
+            let spte = p.peek(sptep(global: rmapEntry(gfn: gfn, k)))
             if spte & (SPTE.presentMask | SPTE.leafMask | SPTE.dirtyMask) == (SPTE.presentMask | SPTE.leafMask | SPTE.dirtyMask)
                 && SPTE(raw: spte).pfn == UInt64(pfn) { return }
         }
@@ -31,7 +31,7 @@ extension VM {
     /// - `dirtyBitLost`, when the host frees it (every spte that could write
     ///   it was dropped, carrying D).
     func checkWrittenPageDirty<P: Platform>(_ p: P, pfn: Int, gfn: Int, detail: ViolationDetail, checker: ViolationSink) {
-        if p.ghostLoad(pfnWritten + pfn) != 0 && p.load(pfnDirty + pfn) == 0 {
+        if p.ghostLoad(pfnWritten + pfn) != 0 && p.peek(pfnDirty + pfn) == 0 {
             checker.report(p, detail, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
         }
     }

@@ -11,7 +11,7 @@ extension VM {
         defer { p.unlock(mmuLock) }
         for gfn in 0..<frames {
             let memory = guestMemory(p, gfn: gfn)
-            let copy = p.load(destination + gfn)
+            let copy = p.peek(destination + gfn)
             if memory != copy {
                 checker.report(p, .dirtyLogMismatch, vcpu: Int(memory >> 48) - 1, gfn: gfn, spteA: copy, spteB: memory)
                 return

@@ -11,7 +11,7 @@ extension VM {
     @inline(__always)
     func noteWriteAccessRemoved<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64) {
         if VM.takesWriteAway(old: old, new: new) {
-            let e = p.load(global(Global.mmuEvent)) + 1
+            let e = p.peek(global(Global.mmuEvent)) + 1
             p.store(global(Global.mmuEvent), e)
             p.store(wClearEvent + gfn, e)
             p.store(global(Global.lastWClear), e)
@@ -48,7 +48,7 @@ extension VM {
     }
     @inline(__always)
     func sharedFlushCompleted<P: Platform>(_ p: P, start: UInt64) {
-        var last = p.load(global(Global.lastFlushStart))
+        var last = p.peek(global(Global.lastFlushStart))
         while last < start {
             let r = p.compareExchange(global(Global.lastFlushStart), expected: last, desired: start)
             if r.exchanged { break }
@@ -62,10 +62,10 @@ extension VM {
     /// only under it.
     @inline(__always)
     func checkFlushedBeforeUnlock<P: Platform>(_ p: P, checker: ViolationSink) {
-        let cleared = p.load(global(Global.lastWClear))
-        if cleared > p.load(global(Global.lastFlushStart)) {
+        let cleared = p.peek(global(Global.lastWClear))
+        if cleared > p.peek(global(Global.lastFlushStart)) {
             checker.report(p, .noFlushBeforeUnlock, vcpu: nil, gfn: nil, spteA: cleared,
-                           spteB: p.load(global(Global.lastFlushStart)))
+                           spteB: p.peek(global(Global.lastFlushStart)))
             // Reported once per missing flush.
             p.store(global(Global.lastFlushStart), cleared)
         }

@@ -8,7 +8,7 @@ extension VM {
     /// allocated, and the slow path holds a reference while it installs.
     @inline(__always)
     func checkGuestAccessPage<P: Platform>(_ p: P, vcpu: Int, gfn: Int, pfn: Int, write: Bool, checker: ViolationSink) {
-        let state = p.load(pfnState + pfn)
+        let state = p.peek(pfnState + pfn)
         if state & VM.pfnFreed != 0 {
             checker.report(p, .freedHostPageAccess, vcpu: vcpu, gfn: gfn, spteA: UInt64(pfn))
             return
@@ -16,8 +16,8 @@ extension VM {
         if write {
             if state & VM.pfnHostWritable == 0 {
                 checker.report(p, .writeToReadOnlyPage, vcpu: vcpu, gfn: gfn, spteA: UInt64(pfn))
-            } else if p.load(hostPT + gfn) != UInt64(pfn + 1) {
-                checker.report(p, .writeToStalePage, vcpu: vcpu, gfn: gfn, spteA: UInt64(pfn), spteB: p.load(hostPT + gfn))
+            } else if p.peek(hostPT + gfn) != UInt64(pfn + 1) {
+                checker.report(p, .writeToStalePage, vcpu: vcpu, gfn: gfn, spteA: UInt64(pfn), spteB: p.peek(hostPT + gfn))
             }
         }
     }
@@ -26,7 +26,7 @@ extension VM {
     @inline(__always)
     func auditLeafHostPage<P: Platform>(_ p: P, spte: UInt64, gfn: Int, checker: ViolationSink) -> Bool {
         let pfn = Int(SPTE(raw: spte).pfn)
-        if pfn >= pfnCount || p.load(pfnState + pfn) & VM.pfnFreed != 0 {
+        if pfn >= pfnCount || p.peek(pfnState + pfn) & VM.pfnFreed != 0 {
             checker.report(p, .freedHostPageMapped, vcpu: nil, gfn: gfn, spteA: spte)
             return false
         }

@@ -6,8 +6,8 @@ extension VM {
     /// own owner word, which only the writer sets.
     @inline(__always)
     func tdpAssertWriteLocked<P: Platform>(_ p: P, checker: ViolationSink) {
-        if checks && p.load(mmuLock.owner) != UInt64(p.threadIndex + 1) {
-            checker.report(p, .writeLockNotHeld, vcpu: nil, gfn: nil, spteA: p.load(mmuLock.readers))
+        if checks && p.peek(mmuLock.owner) != UInt64(p.threadIndex + 1) {
+            checker.report(p, .writeLockNotHeld, vcpu: nil, gfn: nil, spteA: p.peek(mmuLock.readers))
         }
     }
 }

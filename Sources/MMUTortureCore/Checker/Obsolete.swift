@@ -6,7 +6,7 @@ extension VM {
     /// Under the mmu-lock, on the page a lookup (`kvm_mmu_get_page`) returned.
     @inline(__always)
     func checkLookupCurrent<P: Platform>(_ p: P, page: Int, gfn: UInt64, checker: ViolationSink) {
-        if checks && p.load(header(page, SPHeader.validGen)) != validGen(p) {
+        if checks && p.peek(header(page, SPHeader.validGen)) != validGen(p) {
             checker.report(p, .obsoletePageReturned, vcpu: nil, gfn: Int(truncatingIfNeeded: gfn), spteA: UInt64(page))
         }
     }
@@ -18,7 +18,7 @@ extension VM {
     /// at least that one.
     @inline(__always)
     func checkRootCurrent<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, root: Int, gfn: Int, checker: ViolationSink) {
-        let gen = p.load(header(root &- 1, SPHeader.validGen))
+        let gen = p.peek(header(root &- 1, SPHeader.validGen))
         if gen < v.pointee.reloadGen {
             checker.report(p, .obsoleteRoot, vcpu: v.pointee.id, gfn: gfn, spteA: gen, spteB: v.pointee.reloadGen)
         }

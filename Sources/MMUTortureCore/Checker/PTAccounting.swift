@@ -47,18 +47,19 @@ extension VM {
         var reachable = [Bool](repeating: false, count: pageCount)
         var stack: [(page: Int, level: Int, valid: Bool)] = []
         for slot in 0..<TDPState.maxRoots {
-            let r = p.load(tdp.roots + slot)
+            let r = p.peek(tdp.roots + slot)
             if r == 0 { continue }
             let root = Int(r - 1)
             guard tdpAuditRoot(p, root: root, checker: checker) else { return }
-            let valid = p.load(tdp.rootFlags + root) & TDPState.RootFlag.invalid == 0
+            let valid = p.peek(tdp.rootFlags + root) & TDPState.RootFlag.invalid == 0
             reachable[root] = true
             stack.append((root, 4, valid))
         }
+        var leaves: UInt64 = 0
         while let (page, level, valid) = stack.popLast() {
-            let base = Int(p.load(header(page, SPHeader.gfn)))
+            let base = Int(p.peek(header(page, SPHeader.gfn)))
             for i in 0..<tdpEntries(level: level, base: base) {
-                let spte = p.load(sptep(page: page, index: i))
+                let spte = p.peek(sptep(page: page, index: i))
                 guard spte & SPTE.presentMask != 0 else { continue }
                 if level > 1 {
                     let child = SPTE(raw: spte).childIndex
@@ -70,23 +71,31 @@ extension VM {
                     continue
                 }
                 let gfn = base + i
+                leaves &+= 1
                 guard auditLeafHostPage(p, spte: spte, gfn: gfn, checker: checker),
                       auditLeafIntegrity(p, spte: spte, gfn: gfn, checker: checker) else { return }
-                if valid && spte & SPTE.writableMask != 0 && p.load(protection + gfn) == Protection.protected {
+                if valid && spte & SPTE.writableMask != 0 && p.peek(protection + gfn) == Protection.protected {
                     checker.report(p, .writableInAudit, vcpu: nil, gfn: gfn, spteA: spte)
                     return
                 }
             }
         }
         guard accounting else { return }
+        // The page statistics: every present leaf was counted once when it
+        // appeared and once when it went, all in sections that have ended.
+        let stat = p.peek(tdp.pages4K)
+        if stat != leaves {
+            checker.report(p, .leafCountWrong, vcpu: nil, gfn: nil, spteA: stat, spteB: leaves)
+            return
+        }
         for page in 0..<pageCount {
-            if p.load(tdp.rootFlags + page) & TDPState.RootFlag.diedValid != 0 {
+            if p.peek(tdp.rootFlags + page) & TDPState.RootFlag.diedValid != 0 {
                 checker.report(p, .validRootUnreferenced, vcpu: nil, gfn: nil, spteA: UInt64(page))
                 return
             }
             let state = p.ghostLoad(tdp.ptState + page)
             if state == TDPState.PTState.linked && !reachable[page] {
-                checker.report(p, .pageTableLeaked, vcpu: nil, gfn: Int(p.load(header(page, SPHeader.gfn))),
+                checker.report(p, .pageTableLeaked, vcpu: nil, gfn: Int(p.peek(header(page, SPHeader.gfn))),
                                spteA: UInt64(page))
                 return
             }
@@ -102,10 +111,10 @@ extension VM {
     /// before it entered the guest again).
     func tdpAuditWriteProtected<P: Platform>(_ p: P, gfn: Int, checker: ViolationSink, detail: ViolationDetail) {
         for slot in 0..<TDPState.maxRoots {
-            let r = p.load(tdp.roots + slot)
-            if r == 0 || p.load(tdp.rootFlags + Int(r - 1)) & TDPState.RootFlag.invalid != 0 { continue }
+            let r = p.peek(tdp.roots + slot)
+            if r == 0 || p.peek(tdp.rootFlags + Int(r - 1)) & TDPState.RootFlag.invalid != 0 { continue }
             if let sp = tdpWalk(p, root: Int(r - 1), gfn: gfn, level: 1) {
-                let spte = p.load(sp)
+                let spte = p.peek(sp)
                 if spte & SPTE.presentMask != 0 && spte & SPTE.writableMask != 0 {
                     checker.report(p, detail, vcpu: nil, gfn: gfn, spteA: spte)
                     return
@@ -129,18 +138,18 @@ extension VM {
     /// clearing locked add drains it); so the page's dirty flag, read last,
     /// shows every carry that is not still announced.
     func tdpCheckDirtyBitKept<P: Platform>(_ p: P, gfn: Int, pfn: Int, ownCarries: UInt64, checker: ViolationSink) {
-        guard checks, p.ghostLoad(pfnWritten + pfn) != 0, p.load(pfnDirty + pfn) == 0 else { return }
+        guard checks, p.ghostLoad(pfnWritten + pfn) != 0, p.peek(pfnDirty + pfn) == 0 else { return }
         for slot in 0..<TDPState.maxRoots {
-            let r = p.load(tdp.roots + slot)
+            let r = p.peek(tdp.roots + slot)
             if r == 0 { continue }
             if let sp = tdpWalk(p, root: Int(r - 1), gfn: gfn, level: 1) {
-                let spte = p.load(sp)
+                let spte = p.peek(sp)
                 if spte & (SPTE.presentMask | SPTE.leafMask | SPTE.dirtyMask) == (SPTE.presentMask | SPTE.leafMask | SPTE.dirtyMask)
                     && SPTE(raw: spte).pfn == UInt64(pfn) { return }
             }
         }
         if p.ghostLoad(tdp.dirtyCarries + gfn) > ownCarries || p.ghostLoad(tdp.removals) > p.state.pointee.tdpRemovals
-            || p.load(pfnDirty + pfn) != 0 { return }
+            || p.peek(pfnDirty + pfn) != 0 { return }
         checker.report(p, .dirtyBitLost, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
     }
 
@@ -152,10 +161,10 @@ extension VM {
     /// after its free) is freed twice.
     func finalPTQueueCheck<P: Platform>(_ p: P, checker: ViolationSink) {
         guard isTDP else { return }
-        let queued = min(Int(p.load(tdp.pendingCount)), pageCount)
+        let queued = min(Int(p.peek(tdp.pendingCount)), pageCount)
         var inQueue = [Bool](repeating: false, count: pageCount)
         for k in 0..<queued {
-            let page = Int(p.load(tdp.pendingFree + k)) &- 1
+            let page = Int(p.peek(tdp.pendingFree + k)) &- 1
             guard page >= 0 && page < pageCount, !inQueue[page],
                   p.ghostLoad(tdp.ptState + page) == TDPState.PTState.removed else {
                 checker.report(p, .pageTableFreedTwice, vcpu: nil, gfn: nil, spteA: UInt64(bitPattern: Int64(page)),

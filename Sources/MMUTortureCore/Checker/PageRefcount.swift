@@ -11,10 +11,10 @@ extension VM {
     /// reference count against its host page-table mapping.
     func finalPageRefcountCheck<P: Platform>(_ p: P, checker: ViolationSink) {
         for pfn in 0..<pfnCount {
-            let freed = p.load(pfnState + pfn) & VM.pfnFreed != 0
-            let references = p.load(pfnRefcount + pfn)
+            let freed = p.peek(pfnState + pfn) & VM.pfnFreed != 0
+            let references = p.peek(pfnRefcount + pfn)
             let gfn = Int(pfnGFN[pfn])
-            if gfn < frames && p.load(hostPT + gfn) == UInt64(pfn + 1) {
+            if gfn < frames && p.peek(hostPT + gfn) == UInt64(pfn + 1) {
                 // Mapped: the host page table's reference, and no other.
                 if freed || references == 0 {
                     checker.report(p, .pageReferenceMissing, vcpu: nil, gfn: gfn)

@@ -6,7 +6,7 @@ extension VM {
     /// After reading from `page` inside a read-side section (or in guest mode).
     @inline(__always)
     func checkPageLive<P: Platform>(_ p: P, page: Int, vcpu: Int, gfn: Int, spte: UInt64, checker: ViolationSink) -> Bool {
-        if p.load(header(page, SPHeader.magic)) != SPHeader.liveMagic {
+        if p.peek(header(page, SPHeader.magic)) != SPHeader.liveMagic {
             checker.report(p, .poisonedShadowPage, vcpu: vcpu, gfn: gfn, spteA: spte, spteB: UInt64(page))
             return false
         }

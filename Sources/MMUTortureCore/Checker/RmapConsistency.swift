@@ -26,7 +26,7 @@ extension VM {
     /// scheduling point, an extra read would change the schedule.)
     func auditPagesInRmaps<P: Platform>(_ p: P, pages: Range<Int>, plainLoads: Bool = false, checker: ViolationSink) {
         for page in pages.clamped(to: 0..<pageCount) {
-            guard p.load(header(page, SPHeader.magic)) == SPHeader.liveMagic,
+            guard p.peek(header(page, SPHeader.magic)) == SPHeader.liveMagic,
                   ShadowPageRole(raw: header(page, SPHeader.role).pointee).level == 1 else { continue }
             var i = 0
             while i < 512 {
@@ -36,7 +36,7 @@ extension VM {
                     if any & SPTE.presentMask == 0 { i += 8; continue }
                 }
                 defer { i += 1 }
-                let spte = p.load(sptep(page: page, index: i))
+                let spte = p.peek(sptep(page: page, index: i))
                 guard spte & SPTE.presentMask != 0 else { continue }
                 let gfn = Int(rmapGFN(page: page, index: i))
                 let global = page * 512 + i

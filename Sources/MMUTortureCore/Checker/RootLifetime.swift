@@ -8,15 +8,15 @@
 extension VM {
     /// Audit of one root in the list. Caller holds the mmu-lock for write.
     func tdpAuditRoot<P: Platform>(_ p: P, root: Int, checker: ViolationSink) -> Bool {
-        let flags = p.load(tdp.rootFlags + root)
-        if flags & TDPState.RootFlag.invalid == 0 && p.load(tdp.refs + root) == 0 {
+        let flags = p.peek(tdp.rootFlags + root)
+        if flags & TDPState.RootFlag.invalid == 0 && p.peek(tdp.refs + root) == 0 {
             checker.report(p, .validRootUnreferenced, vcpu: nil, gfn: nil, spteA: UInt64(root))
             return false
         }
         if flags & TDPState.RootFlag.zapped != 0 {
-            for i in 0..<tdpEntries(level: 4, base: 0) where p.load(sptep(page: root, index: i)) & SPTE.presentMask != 0 {
+            for i in 0..<tdpEntries(level: 4, base: 0) where p.peek(sptep(page: root, index: i)) & SPTE.presentMask != 0 {
                 checker.report(p, .zappedRootPopulated, vcpu: nil, gfn: i << 27,
-                               spteA: p.load(sptep(page: root, index: i)), spteB: UInt64(root))
+                               spteA: p.peek(sptep(page: root, index: i)), spteB: UInt64(root))
                 return false
             }
         }

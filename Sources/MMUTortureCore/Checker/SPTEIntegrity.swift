@@ -28,7 +28,7 @@ extension VM {
             return false
         }
         let pfn = Int(s.pfn)
-        if s.isHostWritable && pfn < pfnCount && p.load(pfnState + pfn) & VM.pfnHostWritable == 0 {
+        if s.isHostWritable && pfn < pfnCount && p.peek(pfnState + pfn) & VM.pfnHostWritable == 0 {
             checker.report(p, .hostWritableOnReadOnlyPage, vcpu: nil, gfn: gfn, spteA: spte)
             return false
         }

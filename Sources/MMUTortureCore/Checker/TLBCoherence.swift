@@ -24,16 +24,16 @@ extension VM {
     /// request.
     @inline(__always)
     func tlbFillSnapshot<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, gfn: Int) -> UInt64 {
-        checks ? max(p.load(wClearEvent + gfn), v.pointee.ackEvent) : 0
+        checks ? max(p.peek(wClearEvent + gfn), v.pointee.ackEvent) : 0
     }
 
     /// At a guest write through a TLB hit on `slot`.
     @inline(__always)
     func checkTLBEntryCurrent<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, slot: Int, gfn: Int,
                                            checker: ViolationSink) {
-        let cleared = p.load(wClearEvent + gfn)
-        if v.pointee.tlbFillEvent[slot] < cleared && p.load(global(Global.lastFlushStart)) > cleared {
-            checker.report(p, .staleTLB, vcpu: v.pointee.id, gfn: gfn, spteA: p.load(sptesForReport(gfn: gfn)))
+        let cleared = p.peek(wClearEvent + gfn)
+        if v.pointee.tlbFillEvent[slot] < cleared && p.peek(global(Global.lastFlushStart)) > cleared {
+            checker.report(p, .staleTLB, vcpu: v.pointee.id, gfn: gfn, spteA: p.peek(sptesForReport(gfn: gfn)))
         }
     }
 }

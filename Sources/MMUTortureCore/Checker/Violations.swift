@@ -44,6 +44,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case rootReferencesWrong         // at the end of a run a root's count differs from its holders
     case writeNotLogged              // at a harvest: a page differs from its copy, not in the log
     case pageTableFreedNotEmpty      // a removed page table was freed with a present entry
+    case leafCountWrong              // tdp-mmu: the page statistics differ from the present leaves
 
     /// The invariant this detail is a violation of.
     public var invariant: Invariant {
@@ -60,7 +61,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .invalidSPTE, .hostWritableOnReadOnlyPage, .nxChanged: return .spteIntegrity
         case .leafMissingFromRmap, .rmapEntryNotLeaf: return .rmapConsistency
         case .pageTableLeaked, .pageTableFreedTwice, .pageTableFreedWhileLinked, .removedPageTableNotQueued,
-             .pageTableFreedNotEmpty: return .ptAccounting
+             .pageTableFreedNotEmpty, .leafCountWrong: return .ptAccounting
         case .frozenSPTEOverwritten: return .frozenOwnership
         case .validRootUnreferenced, .zappedRootPopulated, .installIntoInvalidRoot: return .rootLifetime
         case .writeLockNotHeld: return .lockMode
@@ -99,6 +100,8 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .pageTableFreedTwice: return "a page table was unlinked (handle_removed_pt) or freed twice"
         case .removedPageTableNotQueued: return "with every path finished, a page table accounted as removed is in no queue of frees after a grace period: it is never freed (leaked)"
         case .pageTableFreedWhileLinked: return "a page table reachable from a root was removed or freed"
+        case .leafCountWrong:
+            return "the page statistics (present 4 KiB leaves, kept by handle_changed_spte) differ from the present leaves reachable from the roots: a leaf was handled twice or never"
         case .pageTableFreedNotEmpty:
             return "a removed page table was freed (after its grace period) with a present entry: the mapping or child table in it went with it, never handled"
         case .frozenSPTEOverwritten: return "a FROZEN spte was written by a thread other than the one that froze it (or was not frozen when its freezer wrote it back)"

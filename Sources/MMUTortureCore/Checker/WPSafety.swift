@@ -12,9 +12,9 @@ extension VM {
     /// waits for every in-guest vCPU; requests are honoured between accesses).
     @inline(__always)
     func checkWriteNotProtected<P: Platform>(_ p: P, vcpu: Int, gfn: Int, pfn: Int, value: UInt64, checker: ViolationSink) {
-        if p.load(protection + gfn) == Protection.protected {
+        if p.peek(protection + gfn) == Protection.protected {
             p.trace(.guestWrite, gfn: gfn, UInt64(pfn), value)
-            checker.report(p, .writeAfterProtect, vcpu: vcpu, gfn: gfn, spteA: p.load(sptesForReport(gfn: gfn)))
+            checker.report(p, .writeAfterProtect, vcpu: vcpu, gfn: gfn, spteA: p.peek(sptesForReport(gfn: gfn)))
         }
     }
 
@@ -25,7 +25,7 @@ extension VM {
     /// identification gone) and in every audit while the gfn stays protected.
     public func auditWriteProtected<P: Platform>(_ p: P, gfn: Int, checker: ViolationSink, detail: ViolationDetail) {
         for k in 0..<rmapCountOf(gfn: gfn) {
-            let spte = p.load(sptep(global: rmapEntry(gfn: gfn, k)))
+            let spte = p.peek(sptep(global: rmapEntry(gfn: gfn, k)))
             if spte & SPTE.presentMask != 0 && spte & SPTE.writableMask != 0 {
                 checker.report(p, detail, vcpu: nil, gfn: gfn, spteA: spte)
                 return

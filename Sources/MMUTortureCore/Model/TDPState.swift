@@ -74,6 +74,9 @@ public struct TDPState {
     /// every spte under it (dirty-bit: meanwhile a D spte of any gfn may sit
     /// in a table no root reaches any more).
     public let removals: UnsafeMutablePointer<UInt64>
+    /// The present 4 KiB leaves (`kvm->stat.pages[PG_LEVEL_4K]`), kept by
+    /// `handle_changed_spte` with a locked add (`kvm_update_page_stats`).
+    public let pages4K: UnsafeMutablePointer<UInt64>
 
     static func allocate(pages: Int, vcpus: Int, frames: Int) -> TDPState {
         func words(_ n: Int) -> UnsafeMutablePointer<UInt64> {
@@ -84,14 +87,15 @@ public struct TDPState {
         return TDPState(roots: words(maxRoots), refs: words(pages), rootFlags: words(pages),
                         caches: words(vcpus * cacheSize), pendingFree: words(pages), pendingCount: words(1),
                         rangeStart: words(1), rangeEnd: words(1), dirtyLogMode: words(1), pagesLock: MMULock.allocate(),
-                        ptState: words(pages), frozenOwner: words(pages * 512), dirtyCarries: words(frames), removals: words(1))
+                        ptState: words(pages), frozenOwner: words(pages * 512), dirtyCarries: words(frames), removals: words(1),
+                        pages4K: words(1))
     }
 
     /// Every array with its length, as `allocate` made them.
     func arrays(pages: Int, vcpus: Int, frames: Int) -> [(UnsafeMutablePointer<UInt64>, Int)] {
         [(roots, TDPState.maxRoots), (refs, pages), (rootFlags, pages), (caches, vcpus * TDPState.cacheSize),
          (pendingFree, pages), (pendingCount, 1), (rangeStart, 1), (rangeEnd, 1), (dirtyLogMode, 1), (ptState, pages),
-         (frozenOwner, pages * 512), (dirtyCarries, frames), (removals, 1)].map { ($0.0, max(1, $0.1)) }
+         (frozenOwner, pages * 512), (dirtyCarries, frames), (removals, 1), (pages4K, 1)].map { ($0.0, max(1, $0.1)) }
     }
 
     /// Back to the state `allocate(pages:vcpus:frames:)` left (`VMStorage.reset`).

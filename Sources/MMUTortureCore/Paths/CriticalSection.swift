@@ -7,14 +7,20 @@ extension VM {
     /// simulated unlock drains the store buffer and no other thread moves
     /// before this one's next operation, so the audit (read without
     /// scheduling points) sees exactly the state the section left, and the
-    /// schedule does not change.
+    /// schedule does not change. `audit` false: the section changed none of
+    /// the MMU's or the host's mappings, it only moved a page's reference
+    /// count without freeing it (`gfn_to_pfn` of a present page, under the
+    /// host page-table lock the mmu-lock models; a fault's
+    /// `mmu_notifier_retry` that releases its page); what other threads
+    /// changed meanwhile is audited at the next section's end (docs/model.md,
+    /// "Audits").
     @inline(__always)
-    func unlockMMU<P: Platform>(_ p: P, checker: ViolationSink,
+    func unlockMMU<P: Platform>(_ p: P, checker: ViolationSink, audit: Bool = true,
                                 file: StaticString = #filePath, line: UInt = #line, column: UInt = #column) {
         if checks { checkFlushedBeforeUnlock(p, checker: checker) }
         // The caller's site: each critical section's unlock is a site of its own.
         p.unlock(mmuLock, at: OperationSite(file: file, line: line, column: column))
-        if checks && p.auditsEveryCriticalSection { auditEverything(p, checker: checker) }
+        if checks && audit && p.auditsEveryCriticalSection { auditEverything(p, checker: checker) }
     }
 
     /// A full audit with the mmu-lock held: every gfn, and the leaf pages on

@@ -109,7 +109,12 @@ extension VM {
         if v.pointee.tlbTag[slot] == UInt64(addr &+ 1) && (!write || v.pointee.tlbWritable[slot]) {
             pfn = v.pointee.tlbPFN[slot]
             p.count(.tlbHits)
-            if write && checks { checkTLBEntryCurrent(p, v, slot: slot, gfn: gfn, checker: checker) }
+            if write {
+                // A flush posted since the vCPU looked at its requests may
+                // complete before this write lands.
+                p.instructionInFlight()
+                if checks { checkTLBEntryCurrent(p, v, slot: slot, gfn: gfn, checker: checker) }
+            }
         } else {
             p.count(.tlbMisses)
             let root = v.pointee.root

@@ -3,11 +3,14 @@
 /// page-table lock is modelled by the mmu-lock: every function here is
 /// called with it held.
 extension VM {
-    /// `put_page`: drop a reference; the last one frees the page.
-    func putPage<P: Platform>(_ p: P, pfn: Int, checker: ViolationSink) {
+    /// `put_page`: drop a reference; the last one frees the page (true).
+    @discardableResult
+    func putPage<P: Platform>(_ p: P, pfn: Int, checker: ViolationSink) -> Bool {
         if p.fetchAdd(pfnRefcount + pfn, UInt64.max) == 1 {
             freeHostPage(p, pfn: pfn, checker: checker)
+            return true
         }
+        return false
     }
 
     /// The host frees a page: poison it. It was written back to swap when it

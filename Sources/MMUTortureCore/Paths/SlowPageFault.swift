@@ -65,10 +65,16 @@ extension VM {
     /// mapping (`invalidate_page`), bumping mmu_notifier_seq.
     func gfnToPFN<P: Platform>(_ p: P, gfn: Int, write: Bool, checker: ViolationSink) -> Int? {
         p.lock(mmuLock)
-        defer { unlockMMU(p, checker: checker) }
-        if p.load(hostPT + gfn) == 0 && !hostFaultIn(p, gfn: gfn) { return nil }
+        // Only a reference taken to a present page: no mapping changed.
+        var referenceOnly = true
+        defer { unlockMMU(p, checker: checker, audit: !referenceOnly) }
+        if p.load(hostPT + gfn) == 0 {
+            referenceOnly = false
+            if !hostFaultIn(p, gfn: gfn) { return nil }
+        }
         var pfn = Int(p.load(hostPT + gfn) - 1)
         if write && p.load(pfnState + pfn) & VM.pfnHostWritable == 0 {
+            referenceOnly = false
             // Break COW: the old page's content moves to a private writable copy.
             _ = p.fetchAdd(global(Global.notifierSeq), 1)
             if zapGFN(p, gfn: gfn, checker: checker) { flushRemoteTLBs(p, gfn: gfn) }
@@ -95,10 +101,13 @@ extension VM {
         // another vCPU's TLB may cache the W its fast path just set.
         var needFlush = false
         var release = true
+        // A retry that only drops its page reference changes no mapping.
+        var referenceOnly = false
         defer {
-            if release { putPage(p, pfn: pfn, checker: checker) }   // kvm_release_pfn
+            var freed = false
+            if release { freed = putPage(p, pfn: pfn, checker: checker) }   // kvm_release_pfn
             if needFlush { flushRemoteTLBs(p, gfn: gfn) }
-            unlockMMU(p, checker: checker)
+            unlockMMU(p, checker: checker, audit: !referenceOnly || freed)
         }
         if ops.notifierRetryCheck {
             // mmu_notifier_retry: an invalidation started or completed since
@@ -113,6 +122,7 @@ extension VM {
                     emulateGuestWrite(p, v, gfn: gfn, pfn: pfn)
                     return .emulated
                 }
+                referenceOnly = true
                 return .refault
             }
         }

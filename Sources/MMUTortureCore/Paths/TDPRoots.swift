@@ -71,10 +71,8 @@ extension VM {
         // flags (a reused page carries none). The protocol's flags stay as
         // they were, like any freed memory: `tdpGetRoot` sets a new root's.
         p.ghostStore(header(page, SPHeader.magic), SPHeader.poisonMagic)
-        for i in 0..<512 {
-            p.ghostStore(sptep(page: page, index: i), SPHeader.poisonSPTE)
-            tdp.frozenOwner[page &* 512 &+ i] = 0
-        }
+        p.ghostFill(sptep(page: page, index: 0), count: 512, SPHeader.poisonSPTE)
+        (tdp.frozenOwner + page &* 512).update(repeating: 0, count: 512)
         p.ghostStore(header(page, SPHeader.validGen), 0)
         p.ghostStore(tdp.refs + page, 0)
         p.ghostStore(tdp.rootFlags + page,
@@ -332,6 +330,10 @@ extension VM {
     /// dirty log's own harvest clears it: `logsDirty` false).
     func tdpHandleChanged<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64, level: Int, exclusive: Bool,
                                        logsDirty: Bool = true, checker: ViolationSink) {
+        // kvm_update_page_stats: a leaf appeared or went (FROZEN is not present).
+        if level == 1, (old ^ new) & SPTE.presentMask != 0 {
+            _ = p.fetchAdd(tdp.pages4K, new & SPTE.presentMask != 0 ? 1 : UInt64.max)
+        }
         guard old & SPTE.presentMask != 0 else { return }
         if level > 1 {
             if new & SPTE.presentMask == 0 || SPTE(raw: new).childIndex != SPTE(raw: old).childIndex {

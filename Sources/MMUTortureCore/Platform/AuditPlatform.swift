@@ -9,11 +9,17 @@
 /// loads, counts and reports.
 struct AuditPlatform<Base: Platform>: Platform {
     let base: Base
-    init(_ base: Base) { self.base = base }
+    /// The thread had no buffered stores when the audit began (the usual
+    /// case: after the unlock's drain): its loads read memory directly.
+    let memoryOnly: Bool
+    init(_ base: Base) {
+        self.base = base
+        memoryOnly = base.peeksMemory
+    }
 
     @inline(__always) var threadIndex: Int { base.threadIndex }
     @inline(__always) var state: UnsafeMutablePointer<ThreadState> { base.state }
-    @inline(__always) func load(_ p: UnsafeMutablePointer<UInt64>, at _: OperationSite) -> UInt64 { base.peek(p) }
+    @inline(__always) func load(_ p: UnsafeMutablePointer<UInt64>, at _: OperationSite) -> UInt64 { peek(p) }
     @inline(__always) func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite) {
         base.store(p, value, at: site)
     }
@@ -50,8 +56,13 @@ struct AuditPlatform<Base: Platform>: Platform {
         base.performs(operation, at: site)
     }
     @inline(__always) func relax() { base.relax() }
+    @inline(__always) func instructionInFlight() { base.instructionInFlight() }
     @inline(__always) func perturb(_ point: PerturbPoint) { base.perturb(point) }
     @inline(__always) func timestamp() -> UInt64 { base.timestamp() }
     @inline(__always) var auditsEveryCriticalSection: Bool { false }
-    @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
+    @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { memoryOnly ? p.pointee : base.peek(p) }
+    @inline(__always) var peeksMemory: Bool { memoryOnly }
+    @inline(__always) func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
+        base.ghostFill(p, count: count, value)
+    }
 }

@@ -1,3 +1,5 @@
+import URCUShim
+
 /// The small platform abstraction that every protocol path is written
 /// against (docs/protocols.md). The native platform maps it onto real threads,
 /// liburcu and real atomic instructions; the deterministic platform onto one
@@ -62,6 +64,13 @@ public protocol Platform {
     // MARK: scheduling
     /// The body of a spin-wait loop (`cpu_relax`; a scheduling point when simulated).
     func relax()
+    /// A guest instruction has its translation and is about to access
+    /// memory: a scheduling point in deterministic mode, nothing natively.
+    /// A flush request posted after the vCPU last looked at its requests is
+    /// taken only after this instruction (the kick's latency); without a
+    /// point here a write through a TLB entry would be atomic with that look
+    /// (docs/model.md, "Scheduling points").
+    func instructionInFlight()
     /// A named perturbation point: seeded delays, spins or yields (docs/protocols.md).
     func perturb(_ point: PerturbPoint)
     /// A timestamp that orders this thread's trace events against the others'.
@@ -77,9 +86,18 @@ public protocol Platform {
     /// section (the deterministic mode: simulated threads can afford it).
     var auditsEveryCriticalSection: Bool { get }
     /// The value this thread would load from `p` now (its own store buffer
-    /// first), with no scheduling point and no step: the audits' read.
-    /// Default: a plain read of memory.
+    /// first), with no scheduling point and no step: every read the checker
+    /// makes (audits, checks, ghost records). Default: the native load.
     func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64
+    /// The checker's poison over `count` consecutive words (a freed page):
+    /// what `count` ghost stores of `value` would do, in order after the
+    /// thread's earlier stores. Simulated, the words reach memory together,
+    /// as one store-buffer entry. Default: one ghost store per word.
+    func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64)
+    /// Whether `peek` reads memory alone now, no other thread writing it
+    /// meanwhile (a simulated thread with an empty store buffer): the
+    /// audits then read memory directly. Default: false.
+    var peeksMemory: Bool { get }
 }
 
 /// The operations as the paths call them: the call site fills in the
@@ -169,8 +187,10 @@ extension Platform {
 /// it is no part of the protocol (the kernel has none of it), so its
 /// accesses are not sites a mutation sweep changes (docs/mutation.md).
 extension Platform {
+    /// A read of the checker's records: what this thread would load, with
+    /// no scheduling point (`peek`).
     @inline(__always)
-    public func ghostLoad(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { load(p, at: .ghost) }
+    public func ghostLoad(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { peek(p) }
     @inline(__always)
     public func ghostStore(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) { store(p, value, at: .ghost) }
     /// A locked add to a ghost counter (`lock xadd`: it drains the store
@@ -185,7 +205,16 @@ extension Platform {
 
 extension Platform {
     @inline(__always)
-    public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { p.pointee }
+    public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { mmut_load_acquire(p) }
+    @inline(__always)
+    public var peeksMemory: Bool { false }
+    @inline(__always)
+    public func instructionInFlight() {}
+
+    @inline(__always)
+    public func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
+        for i in 0..<count { ghostStore(p + i, value) }
+    }
     @inline(__always)
     public var auditsEveryCriticalSection: Bool { false }
     @inline(__always)

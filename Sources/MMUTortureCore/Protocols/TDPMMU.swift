@@ -103,7 +103,7 @@ public enum TDPMMUProtocol: ModelledProtocol {
                    apply: { $0.tdpWriteProtectTakesWriteLock = false }),
         MutantInfo(name: .tdpRootsDieWithVCPU,
                    summary: "the MMU holds no reference on a valid root, so the last vCPU's put tears it down",
-                   expectedInvariants: [.rootLifetime, .ptAccounting, .dirtyBit], protocols: [.tdpMMU],
+                   expectedInvariants: [.rootLifetime, .ptAccounting, .dirtyBit, .atRest], protocols: [.tdpMMU],
                    source: "upstream edbdb43fc96b (2023); kvm_tdp_mmu_put_root",
                    exposure: MutantExposure(hotFrames: 16, mmu: .only(zapAll: 1, audit: 1)),
                    apply: { $0.tdpMMUHoldsRootReference = false }),

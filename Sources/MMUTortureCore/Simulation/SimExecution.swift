@@ -22,6 +22,9 @@ public enum SimOp: UInt8, Sendable, CaseIterable {
     case relax, perturb
     /// The thread's body returned.
     case finish
+    /// A guest instruction between its translation and its memory effect
+    /// (`Platform.instructionInFlight`).
+    case inFlight
 
     public var name: String {
         switch self {
@@ -44,6 +47,7 @@ public enum SimOp: UInt8, Sendable, CaseIterable {
         case .relax: return "relax"
         case .perturb: return "perturb"
         case .finish: return "finish"
+        case .inFlight: return "in-flight"
         }
     }
 }

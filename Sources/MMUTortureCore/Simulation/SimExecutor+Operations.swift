@@ -27,34 +27,59 @@ extension SimExecutor {
         var i = sbHead[t]
         for _ in 0..<sbCount[t] {
             let e = sbEntries[base &+ i]
-            if e.address == p { v = (v & ~e.mask) | (e.value & e.mask) }
+            if e.covers(p) { v = (v & ~e.mask) | (e.value & e.mask) }
             i = (i &+ 1) & mask
         }
         return v
     }
 
     /// A plain store of the bytes in `mask` (TSO: into the store buffer).
+    ///
+    /// Under TSO it is no scheduling point: entering the thread's own buffer
+    /// is seen by nobody else, and the entry reaches memory at a flush the
+    /// scheduler chooses; whatever other threads did between the thread's
+    /// previous operation and this store, they can do after it with the
+    /// same effects (docs/model.md, "Scheduling points").
     @inline(__always)
     func store(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, mask: UInt64, op: SimOp) {
-        point(t)
         let v = value & mask
-        if options.memoryModel == .sc || !running {
-            p.pointee = (p.pointee & ~mask) | v
-        } else {
+        if _fastPath(running && options.memoryModel == .tso) {
+            // A thread's first operation consumes the decision that started
+            // it (`point`): the store does here, and the next point decides.
+            skipFirst = false
             enqueue(t, p, v, mask)
+        } else {
+            point(t)
+            p.pointee = (p.pointee & ~mask) | v
         }
         note(op, t, p, 0, v)
     }
 
+    /// The checker's poison over `words` words from `p`: one store-buffer
+    /// entry (TSO) that reaches memory at one flush; no scheduling point,
+    /// like `store`.
+    func fill(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, words: Int, _ value: UInt64) {
+        guard words > 0 else { return }
+        if running && options.memoryModel == .tso {
+            skipFirst = false
+            enqueue(t, p, value, ~0, words: words)
+        } else {
+            point(t)
+            p.update(repeating: value, count: words)
+        }
+        note(.store, t, p, 0, value)
+    }
+
     @inline(__always)
-    func enqueue(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ v: UInt64, _ mask: UInt64) {
+    func enqueue(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ v: UInt64, _ mask: UInt64, words: Int = 1) {
         // A full buffer writes its oldest entry first: always allowed in TSO,
         // and it keeps the buffers bounded.
         if _slowPath(sbCount[t] == sbCapacity) { flushOldest(t) }
         let slot = (sbHead[t] &+ sbCount[t]) & (sbCapacity &- 1)
-        sbEntries[t &* sbCapacity &+ slot] = BufferedStore(address: p, value: v, mask: mask)
+        sbEntries[t &* sbCapacity &+ slot] = BufferedStore(address: p, value: v, mask: mask, words: words)
         sbCount[t] &+= 1
         flushable |= SimExecutor.bit(t)
+
     }
 
     /// The oldest entry of thread `t`'s store buffer reaches memory.
@@ -63,6 +88,7 @@ extension SimExecutor {
         let before = e.address.pointee
         let after = (before & ~e.mask) | e.value
         e.address.pointee = after
+        if _slowPath(e.words > 1) { (e.address + 1).update(repeating: e.value, count: e.words &- 1) }
         sbHead[t] = (sbHead[t] &+ 1) & (sbCapacity &- 1)
         sbCount[t] &-= 1
         if sbCount[t] == 0 { flushable &= ~SimExecutor.bit(t) }
@@ -262,6 +288,12 @@ extension SimExecutor {
         if _slowPath(skipFirst) { skipFirst = false }
         decide(t, yielding: true)
         note(.relax, t, nil, 0, 0)
+    }
+
+    @inline(__always)
+    func inFlight(_ t: Int) {
+        point(t)
+        note(.inFlight, t, nil, 0, 0)
     }
 
     @inline(__always)

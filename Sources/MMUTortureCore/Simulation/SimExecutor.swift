@@ -108,6 +108,16 @@ public final class SimExecutor {
         var value: UInt64
         /// The bytes the store writes (all ones for 64 bits, 0xFF << 56 for the top byte).
         var mask: UInt64
+        /// Consecutive words from `address` that the entry writes: 1, or
+        /// more for the checker's poison (`Platform.ghostFill`), whose mask
+        /// is all ones.
+        var words: Int = 1
+
+        /// Whether the entry writes the word at `p`.
+        @inline(__always)
+        func covers(_ p: UnsafeMutablePointer<UInt64>) -> Bool {
+            UInt(bitPattern: p) &- UInt(bitPattern: address) < UInt(bitPattern: words &* 8)
+        }
     }
     let sbCapacity: Int
     let sbEntries: UnsafeMutablePointer<BufferedStore>

@@ -162,6 +162,10 @@ public struct SimPlatform: Platform {
     /// Through this thread's store buffer, without a scheduling point.
     @inline(__always)
     public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { withExecutor { $0.peek(threadIndex, p) } }
+    public var peeksMemory: Bool { withExecutor { $0.sbCount[threadIndex] == 0 } }
+    public func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
+        withExecutor { $0.fill(threadIndex, p, words: count, value) }
+    }
 
     // MARK: RCU
     @inline(__always) public func rcuReadLock(at site: OperationSite) {
@@ -212,6 +216,7 @@ public struct SimPlatform: Platform {
     /// A spin-wait iteration: a scheduling point at which this thread lets
     /// every other enabled choice go first.
     @inline(__always) public func relax() { withExecutor { $0.relax(threadIndex) } }
+    @inline(__always) public func instructionInFlight() { withExecutor { $0.inFlight(threadIndex) } }
     /// A scheduling point (the scheduler is the perturbation).
     @inline(__always) public func perturb(_ point: PerturbPoint) {
         guard point.simulated else { return }

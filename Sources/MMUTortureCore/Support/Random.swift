@@ -1,3 +1,5 @@
+import Glibc
+
 /// Seeded randomness. One master seed derives a stream per thread and per
 /// purpose; every random choice of a run (workload, mmu-thread operations,
 /// perturbation, scheduling) comes from these streams, never from time.
@@ -61,6 +63,18 @@ public struct Xoshiro256StarStar: RandomNumberGenerator {
     /// `chance(p)` compares the 53-bit integer x = next() >> 11, exactly
     /// converted and scaled, with p: x * 2^-53 < p, that is x < p * 2^53
     /// (an exact scaling), that is x < ceil(p * 2^53) since x is an integer.
+    /// Bernoulli trials of probability `p` up to and including the first
+    /// success (geometric, at least 1; `UInt64.max` for p = 0): one draw
+    /// stands for every trial until the event.
+    public mutating func trialsUntilSuccess(_ p: Double) -> UInt64 {
+        guard p > 0 else { return .max }
+        guard p < 1 else { return 1 }
+        // U in (0, 1]: 53 random bits.
+        let u = Double((next() >> 11) &+ 1) * 0x1p-53
+        let k = (log(u) / log1p(-p)).rounded(.down)
+        return k >= 1.8e19 ? .max : UInt64(k) + 1
+    }
+
     public static func chanceThreshold(_ p: Double) -> UInt64 {
         guard p > 0 else { return 0 }   // also NaN: never
         return UInt64((min(p, 1) * 0x1.0p53).rounded(.up))

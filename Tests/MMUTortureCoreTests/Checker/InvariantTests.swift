@@ -347,6 +347,37 @@ final class InvariantTests: XCTestCase {
         }
     }
 
+    func testPageStatisticsCountThePresentLeaves() {
+        // tdp-mmu, pt-accounting in an audit: the page statistics kept by
+        // handle_changed_spte equal the present leaves reachable from the
+        // roots, after a fault (one leaf) and after the zap that removed its
+        // table (none); a leaf handled twice, or present but never counted,
+        // is reported.
+        for (name, removed, corrupt, expected) in [
+            ("after a fault", false, { (_: Fixture) in }, ViolationDetail?.none),
+            ("after the removal", true, { (_: Fixture) in }, nil),
+            ("handled twice", true, { f in f.vm.tdp.pages4K.pointee &-= 1 }, .leafCountWrong),
+            ("counted twice", false, { f in f.vm.tdp.pages4K.pointee &+= 1 }, .leafCountWrong),
+            ("never counted", false, { f in
+                let leaf = f.vm.tdpWalk(f.p, root: f.vcpu.pointee.root - 1, gfn: 5, level: 1)!
+                (leaf + 1).pointee = SPTE.leaf(pfn: 6, writable: false, hostWritable: true).raw
+            }, .leafCountWrong),
+        ] as [(String, Bool, (Fixture) -> Void, ViolationDetail?)] {
+            let f: Fixture
+            if removed {
+                guard let g = fixtureWithARemovedTable() else { return }
+                f = g
+            } else {
+                f = Fixture(protocolName: .tdpMMU)
+                _ = f.vm.tdpPageFault(f.p, f.vcpu, addr: 5, gfn: 5, write: true, checker: f.checker)
+                XCTAssertEqual(f.vm.tdp.pages4K.pointee, 1, name)
+            }
+            corrupt(f)
+            f.vm.tdpAudit(f.p, checker: f.checker)
+            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
+        }
+    }
+
     /// Each case on a fresh fixture: `setUp`, the case's corruption, then
     /// `check`; exactly the case's detail is reported (none for a clean one).
     func assertCases(_ cases: [(String, (Fixture) -> Void, ViolationDetail?)], setUp: (Fixture) -> Void,

@@ -181,6 +181,53 @@ final class SimStoreBufferTests: XCTestCase {
         XCTAssertFalse(e.stepLog.contains { $0.op == .flush })
     }
 
+    /// docs/model.md, "Scheduling points": under TSO a plain store, a fill
+    /// and the checker's reads (`peek`, `ghostLoad`) take no step; a load
+    /// and the guest write's in-flight point do. Under SC a store does.
+    func testWhichOperationsAreSchedulingPoints() {
+        let x = words!, seen = words + 4
+        for model in [SimMemoryModel.tso, .sc] {
+            let body: SimExecutor.Body = { p in
+                _ = p.load(x)
+                let t0 = p.timestamp()
+                p.store(x, 1)
+                p.storeTopByte(x + 1, 2)
+                p.ghostStore(x + 2, 3)
+                _ = p.peek(x)
+                _ = p.ghostLoad(x + 1)
+                let t1 = p.timestamp()
+                p.instructionInFlight()
+                let t2 = p.timestamp()
+                _ = p.load(x + 3)
+                let t3 = p.timestamp()
+                seen[0] = t1 &- t0; seen[1] = t2 &- t1; seen[2] = t3 &- t2
+            }
+            let e = executor(1, model).run(scheduler: BoundedDFSScheduler(preemptionBound: 0), [body])!
+            XCTAssertEqual(e.outcome, .completed, "\(model)")
+            // One thread and no flush chosen in between (preemption bound 0
+            // runs the thread while it can): a point is one step.
+            XCTAssertEqual(seen[0], model == .tso ? 0 : 3, "stores, \(model)")
+            XCTAssertEqual(seen[1], 1, "in-flight, \(model)")
+            XCTAssertGreaterThanOrEqual(seen[2], 1, "load, \(model)")
+        }
+    }
+
+    /// A freed page's poison is one buffer entry: loads see all of it or
+    /// none of it, and its flush writes every word.
+    func testAFillIsOneBufferEntry() {
+        let x = words!, seen = words + 6
+        let body: SimExecutor.Body = { p in
+            p.ghostFill(x, count: 4, 7)
+            seen[0] = p.peek(x + 3)      // the thread's own buffer
+            seen[1] = x[3]               // memory: not yet
+        }
+        let e = executor(1, capacity: 8).run(scheduler: BoundedDFSScheduler(preemptionBound: 0), [body])!
+        XCTAssertEqual(e.outcome, .completed)
+        XCTAssertEqual([seen[0], seen[1]], [7, 0])
+        XCTAssertEqual([x[0], x[1], x[2], x[3], x[4]], [7, 7, 7, 7, 0])
+        XCTAssertEqual(e.stepLog.filter { $0.op == .flush }.count, 1)
+    }
+
     /// At the end of an execution every buffer has drained.
     func testExecutionsEndWithEmptyBuffers() {
         let x = words!

@@ -38,7 +38,6 @@ final class DelayScheduler: SimScheduler {
     let spontaneousProbability: Double
     /// The two probabilities as `chance(threshold:)` thresholds.
     let pointThreshold: UInt64
-    let spontaneousThreshold: UInt64
     /// log2 of the longest delay.
     let maxDelayLog2: Int
     private(set) var executionIndex: Int
@@ -52,6 +51,10 @@ final class DelayScheduler: SimScheduler {
     /// The earliest step at which a parked thread's delay ends: before it,
     /// no decision needs to look at the parked threads' ends.
     var nextWake: UInt64 = .max
+    /// Eligible decisions left until the next spontaneous delay (a
+    /// geometric draw: one random number per delay instead of one per
+    /// decision).
+    var untilSpontaneous: UInt64 = .max
     let seen: UnsafeMutablePointer<UInt64>
     /// Parkings so far in this execution (diagnostics).
     private(set) var parkings = 0
@@ -66,7 +69,6 @@ final class DelayScheduler: SimScheduler {
         self.pointProbability = pointProbability
         self.spontaneousProbability = spontaneousProbability
         pointThreshold = Xoshiro256StarStar.chanceThreshold(pointProbability)
-        spontaneousThreshold = Xoshiro256StarStar.chanceThreshold(spontaneousProbability)
         parkedUntil = .allocate(capacity: DeterministicRunner.maxThreads)
         parkedUntil.initialize(repeating: 0, count: DeterministicRunner.maxThreads)
         seen = .allocate(capacity: DeterministicRunner.maxThreads)
@@ -95,6 +97,7 @@ final class DelayScheduler: SimScheduler {
         parked = 0
         nextWake = .max
         parkings = 0
+        untilSpontaneous = rng.trialsUntilSuccess(spontaneousProbability)
         hook.reset()
         return true
     }
@@ -119,8 +122,9 @@ final class DelayScheduler: SimScheduler {
             let h = slots[t]
             if _slowPath(h & 0xFF != 0 && h != seen[t]) {
                 atPerturbationPoint(t, h, d.step)
-            } else if spontaneousThreshold != 0 && rng.chance(threshold: spontaneousThreshold) {
-                park(t, d.step)
+            } else {
+                untilSpontaneous &-= 1
+                if _slowPath(untilSpontaneous == 0) { spontaneousDelay(t, d.step) }
             }
         }
         var enabled = d.enabled
@@ -148,6 +152,12 @@ final class DelayScheduler: SimScheduler {
     }
 
     /// Unparks the threads whose delay ended by `step`.
+    @inline(never)
+    func spontaneousDelay(_ t: Int, _ step: UInt64) {
+        park(t, step)
+        untilSpontaneous = rng.trialsUntilSuccess(spontaneousProbability)
+    }
+
     @inline(never)
     func wake(_ step: UInt64) {
         nextWake = .max

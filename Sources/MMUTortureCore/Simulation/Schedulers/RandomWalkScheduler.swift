@@ -30,13 +30,15 @@ public final class RandomWalkScheduler: SimScheduler {
     let firstIndex: Int
     /// `flushProbability` as a `chance(threshold:)` threshold (no floating
     /// point per decision), and whether there is one.
-    let flushThreshold: UInt64
+    /// With `flushProbability`: decisions that could flush or run left
+    /// until the next that flushes (a geometric draw per flush instead of a
+    /// coin per decision).
+    var untilFlush: UInt64 = .max
     let biased: Bool
 
     public init(seed: UInt64, startingAt first: Int = 0, maxExecutions: Int? = nil, flushProbability: Double? = nil) {
         self.seed = seed
         self.flushProbability = flushProbability.map { min(max($0, 0), 1) }
-        flushThreshold = Xoshiro256StarStar.chanceThreshold(self.flushProbability ?? 0)
         biased = flushProbability != nil
         self.maxExecutions = maxExecutions
         firstIndex = first
@@ -49,6 +51,7 @@ public final class RandomWalkScheduler: SimScheduler {
         rng = Xoshiro256StarStar(seed: deriveSeed(seed, .scheduler, 2 * executionIndex))
         dataSeed = deriveSeed(seed, .scheduler, 2 * executionIndex + 1)
         data = Xoshiro256StarStar(seed: dataSeed)
+        if biased { untilFlush = rng.trialsUntilSuccess(flushProbability ?? 0) }
         return true
     }
 
@@ -61,7 +64,9 @@ public final class RandomWalkScheduler: SimScheduler {
     @inline(__always)
     final func choose(from enabled: SimChoiceSet) -> SimChoice {
         if biased && enabled.runnable != 0 && enabled.flushable != 0 {
-            if rng.chance(threshold: flushThreshold) {
+            untilFlush &-= 1
+            if _slowPath(untilFlush == 0) {
+                untilFlush = rng.trialsUntilSuccess(flushProbability ?? 0)
                 return .flush(SimChoiceSet.nthSetBit(enabled.flushable, rng.below(SimChoiceSet.bitCount(enabled.flushable))))
             }
             return .run(SimChoiceSet.nthSetBit(enabled.runnable, rng.below(SimChoiceSet.bitCount(enabled.runnable))))
