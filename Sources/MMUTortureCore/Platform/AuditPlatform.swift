@@ -9,13 +9,7 @@
 /// loads, counts and reports.
 struct AuditPlatform<Base: Platform>: Platform {
     let base: Base
-    /// The thread had no buffered stores when the audit began (the usual
-    /// case: after the unlock's drain): its loads read memory directly.
-    let memoryOnly: Bool
-    init(_ base: Base) {
-        self.base = base
-        memoryOnly = base.peeksMemory
-    }
+    init(_ base: Base) { self.base = base }
 
     @inline(__always) var threadIndex: Int { base.threadIndex }
     @inline(__always) var state: UnsafeMutablePointer<ThreadState> { base.state }
@@ -60,8 +54,7 @@ struct AuditPlatform<Base: Platform>: Platform {
     @inline(__always) func perturb(_ point: PerturbPoint) { base.perturb(point) }
     @inline(__always) func timestamp() -> UInt64 { base.timestamp() }
     @inline(__always) var auditsEveryCriticalSection: Bool { false }
-    @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { memoryOnly ? p.pointee : base.peek(p) }
-    @inline(__always) var peeksMemory: Bool { memoryOnly }
+    @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
     @inline(__always) func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
         base.ghostFill(p, count: count, value)
     }

@@ -94,10 +94,6 @@ public protocol Platform {
     /// thread's earlier stores. Simulated, the words reach memory together,
     /// as one store-buffer entry. Default: one ghost store per word.
     func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64)
-    /// Whether `peek` reads memory alone now, no other thread writing it
-    /// meanwhile (a simulated thread with an empty store buffer): the
-    /// audits then read memory directly. Default: false.
-    var peeksMemory: Bool { get }
 }
 
 /// The operations as the paths call them: the call site fills in the
@@ -206,8 +202,6 @@ extension Platform {
 extension Platform {
     @inline(__always)
     public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { mmut_load_acquire(p) }
-    @inline(__always)
-    public var peeksMemory: Bool { false }
     @inline(__always)
     public func instructionInFlight() {}
 

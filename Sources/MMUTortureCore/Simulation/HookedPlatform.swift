@@ -69,7 +69,6 @@ struct HookedPlatform: Platform {
     @inline(__always) func timestamp() -> UInt64 { base.timestamp() }
     @inline(__always) var auditsEveryCriticalSection: Bool { base.auditsEveryCriticalSection }
     @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
-    @inline(__always) var peeksMemory: Bool { base.peeksMemory }
     @inline(__always) func instructionInFlight() { base.instructionInFlight() }
     @inline(__always) func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
         base.ghostFill(p, count: count, value); done()

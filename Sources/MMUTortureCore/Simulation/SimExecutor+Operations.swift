@@ -33,7 +33,10 @@ extension SimExecutor {
         return v
     }
 
-    /// A plain store of the bytes in `mask` (TSO: into the store buffer).
+    /// A plain store of the bytes in `mask` (TSO: into the store buffer);
+    /// with `words` > 1 the checker's poison over that many words from `p`
+    /// (`Platform.ghostFill`, mask all ones), one buffer entry that reaches
+    /// memory at one flush.
     ///
     /// Under TSO it is no scheduling point: entering the thread's own buffer
     /// is seen by nobody else, and the entry reaches memory at a flush the
@@ -41,33 +44,18 @@ extension SimExecutor {
     /// previous operation and this store, they can do after it with the
     /// same effects (docs/model.md, "Scheduling points").
     @inline(__always)
-    func store(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, mask: UInt64, op: SimOp) {
+    func store(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, mask: UInt64, op: SimOp, words: Int = 1) {
         let v = value & mask
         if _fastPath(running && options.memoryModel == .tso) {
             // A thread's first operation consumes the decision that started
             // it (`point`): the store does here, and the next point decides.
             skipFirst = false
-            enqueue(t, p, v, mask)
+            enqueue(t, p, v, mask, words: words)
         } else {
             point(t)
-            p.pointee = (p.pointee & ~mask) | v
+            if words == 1 { p.pointee = (p.pointee & ~mask) | v } else { p.update(repeating: v, count: words) }
         }
         note(op, t, p, 0, v)
-    }
-
-    /// The checker's poison over `words` words from `p`: one store-buffer
-    /// entry (TSO) that reaches memory at one flush; no scheduling point,
-    /// like `store`.
-    func fill(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, words: Int, _ value: UInt64) {
-        guard words > 0 else { return }
-        if running && options.memoryModel == .tso {
-            skipFirst = false
-            enqueue(t, p, value, ~0, words: words)
-        } else {
-            point(t)
-            p.update(repeating: value, count: words)
-        }
-        note(.store, t, p, 0, value)
     }
 
     @inline(__always)

@@ -162,9 +162,9 @@ public struct SimPlatform: Platform {
     /// Through this thread's store buffer, without a scheduling point.
     @inline(__always)
     public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { withExecutor { $0.peek(threadIndex, p) } }
-    public var peeksMemory: Bool { withExecutor { $0.sbCount[threadIndex] == 0 } }
     public func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
-        withExecutor { $0.fill(threadIndex, p, words: count, value) }
+        guard count > 0 else { return }
+        withExecutor { $0.store(threadIndex, p, value, mask: ~0, op: .store, words: count) }
     }
 
     // MARK: RCU
