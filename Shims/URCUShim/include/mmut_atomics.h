@@ -53,4 +53,19 @@ MMUT_INLINE void mmut_cpu_relax(void) { caa_cpu_relax(); }
 /// synchronised TSC on every x86-64 this runs on; not a memory barrier).
 MMUT_INLINE uint64_t mmut_rdtsc(void) { return __builtin_ia32_rdtsc(); }
 
+/// The trace clock's latest published TSC reading, alone on its cache line
+/// (docs/model.md, "The trace clock"): every event that reads the TSC
+/// publishes its reading here, and the per-access events, which do not read
+/// it, are stamped after the latest reading they can see. A hint for the
+/// trace's order only: relaxed plain accesses, never a fence or a locked
+/// instruction, so it cannot hide a store-buffer reordering.
+extern uint64_t mmut_trace_clock_line[8];
+MMUT_INLINE uint64_t mmut_trace_clock_seen(void) {
+    return __atomic_load_n(&mmut_trace_clock_line[0], __ATOMIC_RELAXED);
+}
+MMUT_INLINE void mmut_trace_clock_publish(uint64_t t) {
+    if (t > __atomic_load_n(&mmut_trace_clock_line[0], __ATOMIC_RELAXED))
+        __atomic_store_n(&mmut_trace_clock_line[0], t, __ATOMIC_RELAXED);
+}
+
 #endif

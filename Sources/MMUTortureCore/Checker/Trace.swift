@@ -79,6 +79,22 @@ public enum EventKind: UInt32, CaseIterable, Sendable {
         }
     }
 
+    /// Taken once per guest access or per fault on the vCPU's lockless side
+    /// (the TLB fill, the guest's write, the fault's exit, the fast path's
+    /// steps): stamped without reading the clock (docs/model.md, "The trace
+    /// clock"). Everything under the mmu-lock, every flush and request, and
+    /// the rest read it.
+    @inline(__always)
+    public var isPerAccess: Bool {
+        switch self {
+        case .accessFill, .guestWrite, .fault, .fastSetID, .fastFlagSeen, .fastFixed, .fastRetry, .fastSpurious,
+             .fastToSlow:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Whether `a`/`b` hold spte values (rendered as sptes in traces).
     var operandsAreSPTEs: Bool {
         switch self {

@@ -149,7 +149,7 @@ extension VM {
             v.pointee.tlbWritable[slot] = spte & (SPTE.writableMask | SPTE.dirtyMask) == (SPTE.writableMask | SPTE.dirtyMask)
             v.pointee.tlbGFN[slot] = UInt64(gfn)
             v.pointee.tlbFillEvent[slot] = fillEvent
-            p.traceSequenced(.accessFill, gfn: gfn, spte)
+            p.trace(.accessFill, gfn: gfn, spte)
         }
         let pfnIndex = Int(truncatingIfNeeded: pfn)
         if checks { checkGuestAccessPage(p, vcpu: v.pointee.id, gfn: gfn, pfn: pfnIndex, write: write, checker: checker) }

@@ -75,10 +75,10 @@ public protocol Platform {
     func perturb(_ point: PerturbPoint)
     /// A timestamp that orders this thread's trace events against the others'.
     func timestamp() -> UInt64
-    /// A timestamp for the most frequent event (a TLB fill), which need not
-    /// read the clock: it orders the event exactly among this thread's own
-    /// and, against the other threads', no later than it happened. Default:
-    /// `timestamp()`.
+    /// A timestamp for a per-access event (`EventKind.isPerAccess`), which
+    /// need not read the clock: it orders the event exactly among this
+    /// thread's own and, against the other threads', no later than it
+    /// happened (docs/model.md, "The trace clock"). Default: `timestamp()`.
     func sequencedTimestamp() -> UInt64
 
     // MARK: the checker
@@ -216,21 +216,15 @@ extension Platform {
 }
 
 extension Platform {
-    /// Records a trace event in this thread's ring.
+    /// Records a trace event in this thread's ring: a per-access event with
+    /// a `sequencedTimestamp()` (the guest-access loop and the lockless fast
+    /// path do not read the clock), every other with a `timestamp()`. The
+    /// kind is a constant at every call site, so the choice folds away.
     @inline(__always)
     public func trace(_ kind: EventKind, gfn: Int, _ a: UInt64 = 0, _ b: UInt64 = 0) {
         guard state.pointee.tracing else { return }
-        state.pointee.ring.record(TraceEvent(time: timestamp(), kind: kind, thread: threadIndex, gfn: gfn, a: a, b: b))
-    }
-
-    /// Records the most frequent event (a TLB fill) with a
-    /// `sequencedTimestamp()`, so that the fast loop does not read the
-    /// clock at every access.
-    @inline(__always)
-    public func traceSequenced(_ kind: EventKind, gfn: Int, _ a: UInt64 = 0, _ b: UInt64 = 0) {
-        guard state.pointee.tracing else { return }
-        state.pointee.ring.record(TraceEvent(time: sequencedTimestamp(), kind: kind, thread: threadIndex, gfn: gfn,
-                                             a: a, b: b))
+        let time = kind.isPerAccess ? sequencedTimestamp() : timestamp()
+        state.pointee.ring.record(TraceEvent(time: time, kind: kind, thread: threadIndex, gfn: gfn, a: a, b: b))
     }
 
     @inline(__always)
