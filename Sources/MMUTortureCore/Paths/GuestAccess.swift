@@ -109,12 +109,10 @@ extension VM {
         if v.pointee.tlbTag[slot] == UInt64(addr &+ 1) && (!write || v.pointee.tlbWritable[slot]) {
             pfn = v.pointee.tlbPFN[slot]
             p.count(.tlbHits)
-            if write {
-                // A flush posted since the vCPU looked at its requests may
-                // complete before this write lands.
-                p.instructionInFlight()
-                if checks { checkTLBEntryCurrent(p, v, slot: slot, gfn: gfn, checker: checker) }
-            }
+            // A flush posted since the vCPU looked at its requests may
+            // complete before this access lands, a read or a write.
+            p.instructionInFlight()
+            if write && checks { checkTLBEntryCurrent(p, v, slot: slot, gfn: gfn, checker: checker) }
         } else {
             p.count(.tlbMisses)
             let root = v.pointee.root
@@ -165,7 +163,9 @@ extension VM {
             p.count(.writes)
             if checks { checkWriteNotProtected(p, vcpu: v.pointee.id, gfn: gfn, pfn: pfnIndex, value: value, checker: checker) }
         } else {
-            _ = p.load(pfnData + pfnIndex)
+            // The guest's own read, like its write a ghost access: it lands
+            // at the moment the checks above looked at its page.
+            _ = p.ghostLoad(pfnData + pfnIndex)
             p.count(.reads)
         }
         return AccessResult(done: true, spte: 0)

@@ -69,7 +69,12 @@ struct HookedPlatform: Platform {
     @inline(__always) func timestamp() -> UInt64 { base.timestamp() }
     @inline(__always) var auditsEveryCriticalSection: Bool { base.auditsEveryCriticalSection }
     @inline(__always) func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { base.peek(p) }
-    @inline(__always) func instructionInFlight() { base.instructionInFlight() }
+    /// A scheduling point with no effect: counted like a load, so that a
+    /// segment can end just before or just after it.
+    @inline(__always) func instructionInFlight() {
+        base.instructionInFlight()
+        if ops.pointee & HookedPlatform.fieldMask != HookedPlatform.fieldMask { ops.pointee &+= 1 }
+    }
     @inline(__always) func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
         base.ghostFill(p, count: count, value); done()
     }

@@ -338,7 +338,7 @@ struct TimelineBuilder {
         case .synchronizeBegin: return "synchronize_rcu begins"
         case .synchronizeEnd: return "synchronize_rcu ends"
         case .relax: return "spin"
-        case .inFlight: return "guest write in flight"
+        case .inFlight: return "guest access in flight"
         case .perturb: return "perturbation point \(PerturbPoint(rawValue: Int(s.read))?.name ?? String(s.read))"
         case .finish: return "returns"
         }
