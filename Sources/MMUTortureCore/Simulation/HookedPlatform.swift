@@ -18,9 +18,15 @@ struct HookedPlatform: Platform {
     /// An operation other than a load or relax completed.
     @inline(__always) func done() { ops.pointee = ((ops.pointee >> 40) &+ 1) << 40 }
 
+    /// A load (or a point with no effect) completed: the low field counts
+    /// them since the last other operation, saturating.
+    @inline(__always) func loadDone() {
+        if ops.pointee & HookedPlatform.fieldMask != HookedPlatform.fieldMask { ops.pointee &+= 1 }
+    }
+
     @inline(__always) func load(_ p: UnsafeMutablePointer<UInt64>, at site: OperationSite) -> UInt64 {
         let v = base.load(p, at: site)
-        if ops.pointee & HookedPlatform.fieldMask != HookedPlatform.fieldMask { ops.pointee &+= 1 }
+        loadDone()
         return v
     }
     @inline(__always) func store(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, at site: OperationSite) {
@@ -73,7 +79,7 @@ struct HookedPlatform: Platform {
     /// segment can end just before or just after it.
     @inline(__always) func instructionInFlight() {
         base.instructionInFlight()
-        if ops.pointee & HookedPlatform.fieldMask != HookedPlatform.fieldMask { ops.pointee &+= 1 }
+        loadDone()
     }
     @inline(__always) func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
         base.ghostFill(p, count: count, value); done()
