@@ -51,10 +51,11 @@ extension VM {
 
     /// The checker's record of an enable of dirty logging (tdp-mmu): from
     /// its fresh bitmap (under the write lock, right after taking it) to
-    /// the end of its copy of the slot. Locked adds at points where the
-    /// store buffer is empty or about to be drained by an unlock.
+    /// the end of its copy of the slot. Records ordered after the thread's
+    /// earlier stores (`Platform.ghostAdd`): the start after the write
+    /// lock's drain, before the bitmap's stores; the end after the copy's.
     @inline(__always)
-    func dirtyLogEnableStarts<P: Platform>(_ p: P) { p.ghostFetchAdd(global(Global.dirtyLogEnables), 1) }
+    func dirtyLogEnableStarts<P: Platform>(_ p: P) { p.ghostAdd(global(Global.dirtyLogEnables), 1) }
     @inline(__always)
-    func dirtyLogEnableCopied<P: Platform>(_ p: P) { p.ghostFetchAdd(global(Global.dirtyLogEnables), UInt64.max) }
+    func dirtyLogEnableCopied<P: Platform>(_ p: P) { p.ghostAdd(global(Global.dirtyLogEnables), UInt64.max) }
 }

@@ -12,9 +12,9 @@ extension VM {
     func noteWriteAccessRemoved<P: Platform>(_ p: P, gfn: Int, old: UInt64, new: UInt64) {
         if VM.takesWriteAway(old: old, new: new) {
             let e = p.peek(global(Global.mmuEvent)) + 1
-            p.store(global(Global.mmuEvent), e)
-            p.store(wClearEvent + gfn, e)
-            p.store(global(Global.lastWClear), e)
+            p.ghostStore(global(Global.mmuEvent), e)
+            p.ghostStore(wClearEvent + gfn, e)
+            p.ghostStore(global(Global.lastWClear), e)
         }
     }
 
@@ -34,8 +34,8 @@ extension VM {
         guard gfn >= 0 && gfn < frames else { return }
         if VM.takesWriteAway(old: old, new: new) {
             let e = p.fetchAdd(global(Global.mmuEvent), 1) &+ 1
-            p.store(wClearEvent + gfn, e)
-            if exclusive { p.store(global(Global.lastWClear), e) }
+            p.ghostStore(wClearEvent + gfn, e)
+            if exclusive { p.ghostStore(global(Global.lastWClear), e) }
         }
     }
 
@@ -67,7 +67,7 @@ extension VM {
             checker.report(p, .noFlushBeforeUnlock, vcpu: nil, gfn: nil, spteA: cleared,
                            spteB: p.peek(global(Global.lastFlushStart)))
             // Reported once per missing flush.
-            p.store(global(Global.lastFlushStart), cleared)
+            p.ghostStore(global(Global.lastFlushStart), cleared)
         }
     }
 }

@@ -126,18 +126,26 @@ extension VM {
     /// dirty-bit for the TDP MMU: after a spte of `gfn` that mapped `pfn`
     /// went, a page the guest wrote is dirty, or another root still maps it
     /// with D, or another reader is between dropping such a spte and
-    /// carrying its D into the page (`dirtyCarries`; `ownCarries` is the
-    /// caller's own record), or another reader is removing a page table
+    /// carrying its D into the page (`dirtyCarries`, the caller's own
+    /// record among them), or another reader is removing a page table
     /// (`removals`: the table's sptes are reachable from no root until it
     /// has handled them). Caller is in a read-side section.
     ///
+    /// Those excuses are for readers running beside the caller. Under the
+    /// write lock (`exclusive`) no reader is inside a section, and each
+    /// reader's unlock made its carries visible before this writer took
+    /// the lock: nothing excuses a missing D then. (A carry that outlived
+    /// its reader's section, an unlock that overtook it, is what a writer
+    /// such as the host's unmap would act without.)
+    ///
     /// Sound under TSO with several readers dropping sptes of the gfn at
     /// once: the loads go in this order. A spte found gone had its
-    /// dropper's record visible first (the record's locked add precedes
-    /// the drop); a record found cleared had its carry visible first (the
-    /// clearing locked add drains it); so the page's dirty flag, read last,
+    /// dropper's record visible first (the record enters the dropper's
+    /// store buffer before the drop, which is a locked exchange); a record
+    /// found cleared had its carry visible first (the decrement follows the
+    /// carry in the same FIFO buffer); so the page's dirty flag, read last,
     /// shows every carry that is not still announced.
-    func tdpCheckDirtyBitKept<P: Platform>(_ p: P, gfn: Int, pfn: Int, ownCarries: UInt64, checker: ViolationSink) {
+    func tdpCheckDirtyBitKept<P: Platform>(_ p: P, gfn: Int, pfn: Int, exclusive: Bool, checker: ViolationSink) {
         guard checks, p.ghostLoad(pfnWritten + pfn) != 0, p.peek(pfnDirty + pfn) == 0 else { return }
         for slot in 0..<TDPState.maxRoots {
             let r = p.peek(tdp.roots + slot)
@@ -148,8 +156,11 @@ extension VM {
                     && SPTE(raw: spte).pfn == UInt64(pfn) { return }
             }
         }
-        if p.ghostLoad(tdp.dirtyCarries + gfn) > ownCarries || p.ghostLoad(tdp.removals) > p.state.pointee.tdpRemovals
-            || p.peek(pfnDirty + pfn) != 0 { return }
+        // A reader's own announced carry of this gfn is the one being checked.
+        if !exclusive && (p.ghostLoad(tdp.dirtyCarries + gfn) > 1 || p.ghostLoad(tdp.removals) > p.state.pointee.tdpRemovals) {
+            return
+        }
+        if p.peek(pfnDirty + pfn) != 0 { return }
         checker.report(p, .dirtyBitLost, vcpu: nil, gfn: gfn, spteA: UInt64(pfn))
     }
 

@@ -12,4 +12,17 @@ extension VM {
         }
         return true
     }
+
+    /// The TDP MMU's form for the walks under the mmu-lock: a table read
+    /// from inside a read-side section (or under the write lock, from a
+    /// root this thread holds a reference to) is freed only after a grace
+    /// period that waits for the reader, so it is live right after the read.
+    @inline(__always)
+    func checkTableLive<P: Platform>(_ p: P, page: Int, gfn: Int, spte: UInt64, checker: ViolationSink) -> Bool {
+        if p.peek(header(page, SPHeader.magic)) != SPHeader.liveMagic {
+            checker.report(p, .poisonedShadowPage, vcpu: nil, gfn: gfn, spteA: spte, spteB: UInt64(page))
+            return false
+        }
+        return true
+    }
 }

@@ -76,7 +76,7 @@ extension VM {
                 if !ops.tdpRestartDoesNotAdvance { gfn += 1 }
                 continue
             }
-            if let sp = tdpWalk(p, root: root, gfn: gfn, level: 1) {
+            if let sp = tdpWalk(p, root: root, gfn: gfn, level: 1, checker: checker) {
                 let old = p.load(sp)
                 if old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 {
                     let was = tdpWriteSPTE(p, sp, 0)
@@ -106,7 +106,7 @@ extension VM {
         var flush = false
         p.rcuReadLock()
         tdpForEachRoot(p, includeInvalid: false, checker: checker) { root in
-            guard let sp = tdpWalk(p, root: root, gfn: gfn, level: 1) else { return }
+            guard let sp = tdpWalk(p, root: root, gfn: gfn, level: 1, checker: checker) else { return }
             p.perturb(.wpScan)
             let old = p.load(sp)
             guard old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 else { return }
@@ -175,7 +175,7 @@ extension VM {
                     if !ops.tdpRestartDoesNotAdvance { gfn += 1 }
                     continue
                 }
-                if let sp = tdpWalk(p, root: root, gfn: gfn, level: 1) {
+                if let sp = tdpWalk(p, root: root, gfn: gfn, level: 1, checker: checker) {
                     var old = p.load(sp)
                     while !SPTE.isFrozen(old) && old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0
                             && old & bit != 0 {
@@ -226,7 +226,7 @@ extension VM {
             var dirty = p.load(dirtyBitmap + gfn) != 0 && p.exchange(dirtyBitmap + gfn, 0) != 0
             guard dirty || dMode else { continue }
             tdpForEachRoot(p, includeInvalid: dMode, checker: checker) { root in
-                guard let sp = tdpWalk(p, root: root, gfn: gfn, level: 1) else { return }
+                guard let sp = tdpWalk(p, root: root, gfn: gfn, level: 1, checker: checker) else { return }
                 let old = p.load(sp)
                 guard old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 && old & bit != 0 else { return }
                 let was = tdpClearSPTEBits(p, sp, bit)
@@ -279,7 +279,7 @@ extension VM {
                 if !ops.tdpRestartDoesNotAdvance { gfn += stride }
                 continue
             }
-            if let sp = tdpWalk(p, root: root, gfn: gfn, level: level) {
+            if let sp = tdpWalk(p, root: root, gfn: gfn, level: level, checker: checker) {
                 if !tdpZapSPTEAtomic(p, sp, gfn: gfn, level: level, checker: checker) {
                     p.relax()
                     continue   // changed or frozen by another thread: walk again
@@ -347,7 +347,7 @@ extension VM {
             if ops.tdpZapRootTopLevel { tdpZapLevel(p, root: page, level: 4, checker: checker) }
             // root-lifetime's record: the audits hold a zapped root to "no
             // present spte" for as long as it stays in the list.
-            p.ghostFetchOr(tdp.rootFlags + page, TDPState.RootFlag.zapped)
+            p.ghostOr(tdp.rootFlags + page, TDPState.RootFlag.zapped)
             if ops.tdpMMUHoldsRootReference { tdpPutRoot(p, page, checker: checker) }
             tdpPutRoot(p, page, checker: checker)
         }

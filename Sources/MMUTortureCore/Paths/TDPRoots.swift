@@ -169,7 +169,7 @@ extension VM {
             if let checker {
                 checker.report(p, .validRootUnreferenced, vcpu: nil, gfn: nil, spteA: UInt64(page))
             } else {
-                p.ghostFetchOr(tdp.rootFlags + page, TDPState.RootFlag.diedValid)
+                p.ghostOr(tdp.rootFlags + page, TDPState.RootFlag.diedValid)
             }
         }
         p.lock(tdp.pagesLock)
@@ -231,17 +231,24 @@ extension VM {
 
     /// The entry of the level-`level` table on `gfn`'s path from `root`, or
     /// nil when a level above is not present (or frozen). Caller is in a
-    /// read-side section.
+    /// read-side section. With a `checker` (a path's walk, not the
+    /// checker's own), rcu-lifetime: every table the walk reads from is
+    /// still live after the read, and so is the one it hands back
+    /// (docs/invariants.md); a freed one is reported and ends the walk.
     @inline(__always)
-    func tdpWalk<P: Platform>(_ p: P, root: Int, gfn: Int, level: Int) -> UnsafeMutablePointer<UInt64>? {
+    func tdpWalk<P: Platform>(_ p: P, root: Int, gfn: Int, level: Int,
+                              checker: ViolationSink? = nil) -> UnsafeMutablePointer<UInt64>? {
         var page = root
         var l = 4
         while l > level {
             let spte = p.load(sptep(page: page, index: VM.tdpIndex(gfn, level: l)))
+            if let checker, checks, !checkTableLive(p, page: page, gfn: gfn, spte: spte, checker: checker) { return nil }
             if spte & SPTE.presentMask == 0 { return nil }
             page = SPTE(raw: spte).childIndex
             l &-= 1
         }
+        // The table the caller reads the entry from next.
+        if let checker, checks, !checkTableLive(p, page: page, gfn: gfn, spte: 0, checker: checker) { return nil }
         return sptep(page: page, index: VM.tdpIndex(gfn, level: level))
     }
 
@@ -296,31 +303,34 @@ extension VM {
     /// atomic exchange and `handle_changed_spte`: between the two, D may
     /// have left the spte without having reached the host page yet (the
     /// carry is a plain store, and another reader may drop the gfn's other
-    /// sptes meanwhile). The locked decrement drains the carry first.
+    /// sptes meanwhile). Both records are ordered after the thread's earlier
+    /// stores (`Platform.ghostAdd`): the decrement becomes visible only after
+    /// the carry, without draining it.
     @inline(__always)
     func tdpBeginLeafUpdate<P: Platform>(_ p: P, gfn: Int) {
-        if checks && gfn >= 0 && gfn < frames { p.ghostFetchAdd(tdp.dirtyCarries + gfn, 1) }
+        if checks && gfn >= 0 && gfn < frames { p.ghostAdd(tdp.dirtyCarries + gfn, 1) }
     }
     @inline(__always)
     func tdpEndLeafUpdate<P: Platform>(_ p: P, gfn: Int) {
-        if checks && gfn >= 0 && gfn < frames { p.ghostFetchAdd(tdp.dirtyCarries + gfn, UInt64.max) }
+        if checks && gfn >= 0 && gfn < frames { p.ghostAdd(tdp.dirtyCarries + gfn, UInt64.max) }
     }
 
     /// dirty-bit's record of a page-table removal under the read lock, from
     /// before the exchange that unlinks the table until every spte under it
     /// was handled: meanwhile its sptes (D ones too) are reachable from no
     /// root. The thread's own count is private; the shared one is a ghost
-    /// counter whose locked decrement drains the removal's carries first.
+    /// counter whose decrement becomes visible only after the removal's
+    /// carries (`Platform.ghostAdd`).
     @inline(__always)
     func tdpBeginRemoval<P: Platform>(_ p: P) {
         guard checks else { return }
         p.state.pointee.tdpRemovals &+= 1
-        p.ghostFetchAdd(tdp.removals, 1)
+        p.ghostAdd(tdp.removals, 1)
     }
     @inline(__always)
     func tdpEndRemoval<P: Platform>(_ p: P) {
         guard checks else { return }
-        p.ghostFetchAdd(tdp.removals, UInt64.max)
+        p.ghostAdd(tdp.removals, UInt64.max)
         p.state.pointee.tdpRemovals &-= 1
     }
 
@@ -356,7 +366,7 @@ extension VM {
             checker.report(p, .freedHostPageMapped, vcpu: nil, gfn: gfn, spteA: old)
         }
         tdpNoteWriteRemoved(p, gfn: gfn, old: old, new: new, exclusive: exclusive)
-        if !keepsPage { tdpCheckDirtyBitKept(p, gfn: gfn, pfn: pfn, ownCarries: exclusive ? 0 : 1, checker: checker) }
+        if !keepsPage { tdpCheckDirtyBitKept(p, gfn: gfn, pfn: pfn, exclusive: exclusive, checker: checker) }
     }
 
     /// `handle_removed_pt` (shared mode): every child is exchanged to FROZEN

@@ -58,4 +58,6 @@ struct AuditPlatform<Base: Platform>: Platform {
     @inline(__always) func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
         base.ghostFill(p, count: count, value)
     }
+    @inline(__always) func ghostAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) { base.ghostAdd(p, delta) }
+    @inline(__always) func ghostOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) { base.ghostOr(p, mask) }
 }

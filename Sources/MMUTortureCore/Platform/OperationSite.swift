@@ -24,6 +24,11 @@ public struct OperationSite: Sendable {
     /// (`Platform.ghostStore`): outside the paths, never mutated.
     public static let ghost = OperationSite(file: "(ghost state)", line: 0, column: 0)
 
+    /// Whether this is `ghost` (no call site has line 0): a constant
+    /// wherever the site is one.
+    @inline(__always)
+    public var isGhost: Bool { line == 0 }
+
     /// The file relative to the repository (from `Sources/` or `Tests/`),
     /// as a person opens it.
     public var path: String { OperationSite.repositoryPath(file.description) }

@@ -94,6 +94,16 @@ public protocol Platform {
     /// thread's earlier stores. Simulated, the words reach memory together,
     /// as one store-buffer entry. Default: one ghost store per word.
     func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64)
+    /// A checker's record: adds `delta` to a ghost counter, visible to the
+    /// other threads no earlier than this thread's earlier stores. Natively
+    /// a locked add (shared counters must not lose updates); simulated, a
+    /// store-buffer entry applied when it reaches memory, so that the record
+    /// does not drain the protocol's buffered stores (a fence the kernel
+    /// does not have). Default: `fetchAdd` at the ghost site.
+    func ghostAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64)
+    /// A checker's flag or-ed into a word that may hold protocol bits too;
+    /// ordered like `ghostAdd`. Default: `fetchOr` at the ghost site.
+    func ghostOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64)
 }
 
 /// The operations as the paths call them: the call site fills in the
@@ -189,14 +199,6 @@ extension Platform {
     public func ghostLoad(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { peek(p) }
     @inline(__always)
     public func ghostStore(_ p: UnsafeMutablePointer<UInt64>, _ value: UInt64) { store(p, value, at: .ghost) }
-    /// A locked add to a ghost counter (`lock xadd`: it drains the store
-    /// buffer, so the thread's earlier stores are visible before it).
-    @inline(__always) @discardableResult
-    public func ghostFetchAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) -> UInt64 { fetchAdd(p, delta, at: .ghost) }
-    /// A locked or into a word that holds a checker's flag beside protocol
-    /// ones (`lock or`: it drains the store buffer as well).
-    @inline(__always) @discardableResult
-    public func ghostFetchOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) -> UInt64 { fetchOr(p, mask, at: .ghost) }
 }
 
 extension Platform {
@@ -209,6 +211,10 @@ extension Platform {
     public func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
         for i in 0..<count { ghostStore(p + i, value) }
     }
+    @inline(__always)
+    public func ghostAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) { _ = fetchAdd(p, delta, at: .ghost) }
+    @inline(__always)
+    public func ghostOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) { _ = fetchOr(p, mask, at: .ghost) }
     @inline(__always)
     public var auditsEveryCriticalSection: Bool { false }
     @inline(__always)

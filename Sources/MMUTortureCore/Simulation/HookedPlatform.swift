@@ -84,6 +84,8 @@ struct HookedPlatform: Platform {
     @inline(__always) func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
         base.ghostFill(p, count: count, value); done()
     }
+    @inline(__always) func ghostAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) { base.ghostAdd(p, delta); done() }
+    @inline(__always) func ghostOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) { base.ghostOr(p, mask); done() }
 
     @inline(__always)
     func perturb(_ point: PerturbPoint) {

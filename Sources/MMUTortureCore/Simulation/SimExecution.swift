@@ -25,6 +25,9 @@ public enum SimOp: UInt8, Sendable, CaseIterable {
     /// A guest instruction between its translation and its memory effect
     /// (`Platform.instructionInFlight`).
     case inFlight
+    /// A checker's record entering the store buffer (`Platform.ghostAdd`,
+    /// `ghostOr`); it reaches memory at a flush, like a store.
+    case ghostAdd, ghostOr
 
     public var name: String {
         switch self {
@@ -48,6 +51,8 @@ public enum SimOp: UInt8, Sendable, CaseIterable {
         case .perturb: return "perturb"
         case .finish: return "finish"
         case .inFlight: return "in-flight"
+        case .ghostAdd: return "ghost-add"
+        case .ghostOr: return "ghost-or"
         }
     }
 }

@@ -27,7 +27,7 @@ extension SimExecutor {
         var i = sbHead[t]
         for _ in 0..<sbCount[t] {
             let e = sbEntries[base &+ i]
-            if e.covers(p) { v = (v & ~e.mask) | (e.value & e.mask) }
+            if e.covers(p) { v = e.applied(to: v) }
             i = (i &+ 1) & mask
         }
         return v
@@ -44,13 +44,14 @@ extension SimExecutor {
     /// previous operation and this store, they can do after it with the
     /// same effects (docs/model.md, "Scheduling points").
     @inline(__always)
-    func store(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, mask: UInt64, op: SimOp, words: Int = 1) {
+    func store(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, mask: UInt64, op: SimOp, words: Int = 1,
+               ghost: Bool = false) {
         let v = value & mask
         if _fastPath(running && options.memoryModel == .tso) {
             // A thread's first operation consumes the decision that started
             // it (`point`): the store does here, and the next point decides.
             skipFirst = false
-            enqueue(t, p, v, mask, words: words)
+            enqueue(t, p, v, mask, words: words, ghost: ghost)
         } else {
             point(t)
             if words == 1 { p.pointee = (p.pointee & ~mask) | v } else { p.update(repeating: v, count: words) }
@@ -59,24 +60,46 @@ extension SimExecutor {
     }
 
     @inline(__always)
-    func enqueue(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ v: UInt64, _ mask: UInt64, words: Int = 1) {
+    func enqueue(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ v: UInt64, _ mask: UInt64, words: Int = 1,
+                 update: BufferedStore.Update = .store, ghost: Bool = false) {
         // A full buffer writes its oldest entry first: always allowed in TSO,
         // and it keeps the buffers bounded.
         if _slowPath(sbCount[t] == sbCapacity) { flushOldest(t) }
         let slot = (sbHead[t] &+ sbCount[t]) & (sbCapacity &- 1)
-        sbEntries[t &* sbCapacity &+ slot] = BufferedStore(address: p, value: v, mask: mask, words: words)
+        sbEntries[t &* sbCapacity &+ slot] = BufferedStore(address: p, value: v, mask: mask, words: Int32(words),
+                                                           update: update, ghost: ghost)
         sbCount[t] &+= 1
         flushable |= SimExecutor.bit(t)
+    }
 
+    /// A checker's record (`Platform.ghostAdd`, `ghostOr`): under TSO an
+    /// entry of the thread's store buffer, like a store and no scheduling
+    /// point, that adds (or ors) `operand` into whatever memory holds when
+    /// it gets there. It becomes visible after the thread's earlier stores,
+    /// as a locked instruction would, without draining them: the checker's
+    /// bookkeeping must not act as a fence the protocol does not have
+    /// (docs/model.md, "Scheduling points"). Under SC, or outside an
+    /// execution, it acts on memory at once.
+    @inline(__always)
+    func ghostRecord(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ operand: UInt64, _ update: BufferedStore.Update) {
+        let op: SimOp = update == .add ? .ghostAdd : .ghostOr
+        if _fastPath(running && options.memoryModel == .tso) {
+            skipFirst = false
+            enqueue(t, p, operand, ~0, update: update, ghost: true)
+        } else {
+            point(t)
+            p.pointee = BufferedStore(address: p, value: operand, mask: ~0, update: update).applied(to: p.pointee)
+        }
+        note(op, t, p, 0, operand)
     }
 
     /// The oldest entry of thread `t`'s store buffer reaches memory.
     func flushOldest(_ t: Int) {
         let e = sbEntries[t &* sbCapacity &+ sbHead[t]]
         let before = e.address.pointee
-        let after = (before & ~e.mask) | e.value
+        let after = e.applied(to: before)
         e.address.pointee = after
-        if _slowPath(e.words > 1) { (e.address + 1).update(repeating: e.value, count: e.words &- 1) }
+        if _slowPath(e.words > 1) { (e.address + 1).update(repeating: e.value, count: Int(e.words) &- 1) }
         sbHead[t] = (sbHead[t] &+ 1) & (sbCapacity &- 1)
         sbCount[t] &-= 1
         if sbCount[t] == 0 { flushable &= ~SimExecutor.bit(t) }

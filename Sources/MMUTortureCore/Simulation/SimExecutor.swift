@@ -111,12 +111,34 @@ public final class SimExecutor {
         /// Consecutive words from `address` that the entry writes: 1, or
         /// more for the checker's poison (`Platform.ghostFill`), whose mask
         /// is all ones.
-        var words: Int = 1
+        var words: Int32 = 1
+        /// What reaching memory does to the word: a store of `value`'s
+        /// bytes in `mask`, or a checker's record (`Platform.ghostAdd`,
+        /// `ghostOr`) applied to what memory holds then.
+        var update: Update = .store
+        /// Whether the entry is the checker's (a ghost store or record;
+        /// not the poison of a freed page, which stands for the allocator's
+        /// writes) rather than the protocol's: a mutant that lets an
+        /// operation overtake buffered entries is infected only by the
+        /// protocol's (`SimExecutor.bufferedProtocolStores`).
+        var ghost = false
+
+        enum Update: UInt8 { case store, add, or }
 
         /// Whether the entry writes the word at `p`.
         @inline(__always)
         func covers(_ p: UnsafeMutablePointer<UInt64>) -> Bool {
-            UInt(bitPattern: p) &- UInt(bitPattern: address) < UInt(bitPattern: words &* 8)
+            UInt(bitPattern: p) &- UInt(bitPattern: address) < UInt(bitPattern: Int(words) &* 8)
+        }
+
+        /// The word `old` once the entry has reached it.
+        @inline(__always)
+        func applied(to old: UInt64) -> UInt64 {
+            switch update {
+            case .store: return (old & ~mask) | value
+            case .add: return old &+ value
+            case .or: return old | value
+            }
         }
     }
     let sbCapacity: Int

@@ -66,7 +66,7 @@ public struct SimPlatform: Platform {
             m.perform(&op, on: executor, thread: threadIndex)
             return
         }
-        withExecutor { $0.store(threadIndex, p, value, mask: ~0, op: .store) }
+        withExecutor { $0.store(threadIndex, p, value, mask: ~0, op: .store, ghost: site.isGhost) }
     }
 
     /// Little-endian: byte 7 of the word is bits 56-63.
@@ -164,7 +164,17 @@ public struct SimPlatform: Platform {
     public func peek(_ p: UnsafeMutablePointer<UInt64>) -> UInt64 { withExecutor { $0.peek(threadIndex, p) } }
     public func ghostFill(_ p: UnsafeMutablePointer<UInt64>, count: Int, _ value: UInt64) {
         guard count > 0 else { return }
+        // Not a ghost entry: the poison stands for what the allocator
+        // writes into a freed page, the protocol's memory.
         withExecutor { $0.store(threadIndex, p, value, mask: ~0, op: .store, words: count) }
+    }
+    @inline(__always)
+    public func ghostAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) {
+        withExecutor { $0.ghostRecord(threadIndex, p, delta, .add) }
+    }
+    @inline(__always)
+    public func ghostOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) {
+        withExecutor { $0.ghostRecord(threadIndex, p, mask, .or) }
     }
 
     // MARK: RCU

@@ -328,6 +328,10 @@ struct TimelineBuilder {
             return "cmpxchg \(n): \(value(s.read, at: c)) -> \(value(s.written, at: c))"
         case .exchange, .fetchOr, .fetchAnd, .fetchAdd:
             return "\(s.op.name) \(n): \(value(s.read, at: c)) -> \(value(s.written, at: c))"
+        case .ghostAdd:
+            return "checker's record: \(n) += \(Int64(bitPattern: s.written))\(buffered)"
+        case .ghostOr:
+            return "checker's record: \(n) |= \(value(s.written, at: c))\(buffered)"
         case .flush:
             return "store buffer -> memory: \(n) = \(value(s.written, at: c))"
         case .fullBarrier: return "smp_mb (mfence)"

@@ -75,6 +75,31 @@ final class InvariantTests: XCTestCase {
         }
     }
 
+    func testRCULifetimeOfTheTDPWalksUnderTheMMULock() {
+        // tdp-mmu: a path's walk (given the checker) reports a freed table
+        // on gfn 5's path, the root, a middle table or the leaf table it
+        // hands back, and stops; the checker's own walks (no checker) and
+        // a walk over live tables report nothing.
+        for (name, freedLevel, withChecker, expected) in [
+            ("live", 0, true, [Invariant]()), ("root freed", 4, true, [.rcuLifetime]),
+            ("middle table freed", 2, true, [.rcuLifetime]), ("leaf table freed", 1, true, [.rcuLifetime]),
+            ("the checker's own walk", 1, false, []),
+        ] as [(String, Int, Bool, [Invariant])] {
+            let f = Fixture(protocolName: .tdpMMU)
+            _ = f.vm.tdpPageFault(f.p, f.vcpu, addr: 5, gfn: 5, write: true, checker: f.checker)
+            let root = f.vcpu.pointee.root - 1
+            XCTAssertNotNil(f.vm.tdpWalk(f.p, root: root, gfn: 5, level: 1, checker: f.checker), name)
+            if freedLevel > 0 {
+                let table = freedLevel == 4 ? root
+                    : (f.vm.tdpWalk(f.p, root: root, gfn: 5, level: freedLevel)! - f.vm.sptes) / 512
+                f.vm.header(table, SPHeader.magic).pointee = SPHeader.poisonMagic
+            }
+            let sp = f.vm.tdpWalk(f.p, root: root, gfn: 5, level: 1, checker: withChecker ? f.checker : nil)
+            XCTAssertEqual(sp == nil, !expected.isEmpty, name)
+            XCTAssertEqual(f.reported, expected, name)
+        }
+    }
+
     func testHostPage() {
         // A guest access to a freed page; a write to a read-only page; a
         // write to a page that no longer backs its gfn; a spte mapping a
@@ -374,6 +399,31 @@ final class InvariantTests: XCTestCase {
             }
             corrupt(f)
             f.vm.tdpAudit(f.p, checker: f.checker)
+            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
+        }
+    }
+
+    func testOnlyAConcurrentReadersCarryExcusesAMissingDirtyBit() {
+        // tdp-mmu, dirty-bit when a spte of gfn 5 went: its page was written,
+        // is not dirty, and no root maps it with D. Under the read lock
+        // another reader's announced carry of the gfn, or a removal in
+        // flight, excuses it (the D may be on its way); the caller's own
+        // announcement does not. Under the write lock no reader is inside a
+        // section, so nothing does; a dirty page is never reported.
+        for (name, exclusive, setUp, expected) in [
+            ("read lock, only its own carry", false, { (f: Fixture) in f.vm.tdp.dirtyCarries[5] = 1 },
+             ViolationDetail?.some(.dirtyBitLost)),
+            ("read lock, another reader's carry", false, { f in f.vm.tdp.dirtyCarries[5] = 2 }, nil),
+            ("read lock, another reader's removal", false, { f in
+                f.vm.tdp.dirtyCarries[5] = 1; f.vm.tdp.removals.pointee = 1 }, nil),
+            ("write lock, a carry announced", true, { f in f.vm.tdp.dirtyCarries[5] = 1 }, .dirtyBitLost),
+            ("write lock, a removal announced", true, { f in f.vm.tdp.removals.pointee = 1 }, .dirtyBitLost),
+            ("write lock, the page dirty", true, { f in f.vm.pfnDirty[7] = 1 }, nil),
+        ] as [(String, Bool, (Fixture) -> Void, ViolationDetail?)] {
+            let f = Fixture(protocolName: .tdpMMU)
+            f.vm.pfnWritten[7] = 1
+            setUp(f)
+            f.vm.tdpCheckDirtyBitKept(f.p, gfn: 5, pfn: 7, exclusive: exclusive, checker: f.checker)
             XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
         }
     }

@@ -3,36 +3,7 @@ import XCTest
 
 /// x86-TSO store buffers: forwarding with byte-granular merging, visibility
 /// only after a flush, fences and locked instructions draining, FIFO order.
-final class SimStoreBufferTests: XCTestCase {
-    var words: UnsafeMutablePointer<UInt64>!
-
-    override func setUp() {
-        words = .allocate(capacity: 8)
-        words.initialize(repeating: 0, count: 8)
-    }
-
-    override func tearDown() { words.deallocate() }
-
-    func executor(_ n: Int, _ model: SimMemoryModel = .tso, capacity: Int = 64) -> SimExecutor {
-        var o = SimExecutor.Options()
-        o.memoryModel = model
-        o.recordSteps = true
-        o.storeBufferCapacity = capacity
-        o.stackSize = 64 * 1024
-        return SimExecutor(threadCount: n, options: o)
-    }
-
-    /// Every interleaving of `bodies`, with memory reset to zero each time.
-    func everyInterleaving(_ ex: SimExecutor, _ bodies: [SimExecutor.Body], _ check: (SimExecution) -> Void) -> Int {
-        let words = self.words!
-        return ex.explore(scheduler: BoundedDFSScheduler(preemptionBound: nil),
-                          makeBodies: { words.initialize(repeating: 0, count: 8); return bodies }) { e in
-            XCTAssertEqual(e.outcome, .completed)
-            check(e)
-            return true
-        }
-    }
-
+final class SimStoreBufferTests: SimMemoryTestCase {
     /// A thread's load sees its own buffered stores merged byte by byte over
     /// memory, newest bytes winning; memory itself is untouched until flushed.
     func testOwnBufferForwardingMergesTheTopByte() {

@@ -29,9 +29,17 @@ extension SimExecutor {
     /// The mutated operation behaved differently from the original.
     func noteInfection() { mutations?.infectedNow = true }
 
-    /// Stores in thread `t`'s buffer: a fence or a locked instruction would
-    /// have drained them.
-    func bufferedStores(_ t: Int) -> Int { sbCount[t] }
+    /// The protocol's stores in thread `t`'s buffer (not the checker's
+    /// ghost entries): a fence or a locked instruction would have drained
+    /// them.
+    func bufferedProtocolStores(_ t: Int) -> Int {
+        var n = 0, i = sbHead[t]
+        for _ in 0..<sbCount[t] {
+            if !sbEntries[t &* sbCapacity &+ i].ghost { n &+= 1 }
+            i = (i &+ 1) & (sbCapacity &- 1)
+        }
+        return n
+    }
 
     /// The value thread `t` would load from `p` now (its own buffer first),
     /// without a scheduling point.

@@ -7,7 +7,7 @@ public struct DropBarrier: MutationOperator {
     public func applies(to operation: SiteOperation) -> Bool { operation == .fullBarrier }
     public var tracksInfection: Bool { true }
     public func perform(_ operation: inout MutatedOperation, on executor: SimExecutor, thread: Int) {
-        if executor.bufferedStores(thread) > 0 { executor.noteInfection() }   // stores the barrier would have drained
+        if executor.bufferedProtocolStores(thread) > 0 { executor.noteInfection() }   // stores the barrier would have drained
         executor.skippedOperation(thread)
     }
 }

@@ -11,7 +11,7 @@ public struct EarlyUnlock: MutationOperator {
     public var tracksInfection: Bool { true }
     public func perform(_ operation: inout MutatedOperation, on executor: SimExecutor, thread: Int) {
         guard let lock = operation.lock else { return }
-        if executor.bufferedStores(thread) > 0 { executor.noteInfection() }   // stores the unlock now overtakes
+        if executor.bufferedProtocolStores(thread) > 0 { executor.noteInfection() }   // stores the unlock now overtakes
         if operation.kind == .unlockShared {
             executor.unlockSharedOvertakingStores(thread, lock)
         } else {

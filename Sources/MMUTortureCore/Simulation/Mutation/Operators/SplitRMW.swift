@@ -13,11 +13,11 @@ public struct SplitRMW: MutationOperator {
         // Infected when the locked instruction would have drained the
         // buffer, or when another thread's store reached the word between
         // the split load and store (an update the buffered store will lose).
-        if executor.bufferedStores(thread) > 0 { executor.noteInfection() }
+        if executor.bufferedProtocolStores(thread) > 0 { executor.noteInfection() }
         let old = executor.plainLoad(thread, p)
         if let new = update(old) {
             executor.plainStore(thread, p, new, mask: ~0)
-            if executor.bufferedStores(thread) == 1 && p.pointee != old { executor.noteInfection() }
+            if executor.bufferedProtocolStores(thread) == 1 && p.pointee != old { executor.noteInfection() }
         }
         operation.result = old
         operation.exchanged = old == operation.expected

@@ -10,7 +10,7 @@ public struct WeakenCmpxchg: MutationOperator {
         guard let p = operation.address else { return }
         // Infected when the comparison would have failed, or when the
         // locked instruction would have drained the buffer.
-        if executor.peek(thread, p) != operation.expected || executor.bufferedStores(thread) > 0 {
+        if executor.peek(thread, p) != operation.expected || executor.bufferedProtocolStores(thread) > 0 {
             executor.noteInfection()
         }
         executor.plainStore(thread, p, operation.desired, mask: ~0)
