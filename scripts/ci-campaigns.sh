@@ -101,17 +101,26 @@ sys.exit(0 if ok else 1)' "$OUT/sweep.json" || { fail=$((fail + 1)); echo "ci-ca
 printf 'name: stall\nduration: 30s\nwatchdog: 2s\nmmu: { zap_all: 4 }\n' > "$OUT/stall.yaml"
 MMUTORTURE_TEST_STALL=1 check watchdog 3 "$BIN" run "$OUT/stall.yaml"
 grep -q "made no progress" "$OUT/watchdog.log" || { fail=$((fail + 1)); echo "ci-campaigns: FAILED watchdog report"; }
-# Ctrl-C: the threads stop, a valid partial report says so, exit 130.
-"$BIN" run --duration 60s --quiet --report "$OUT/interrupted.json" > "$OUT/sigint.log" 2>&1 &
-pid=$!
-sleep 2
-kill -INT $pid
-wait $pid; got=$?
-if [ "$got" -eq 130 ] && grep -q '"interrupted" : true' "$OUT/interrupted.json"; then
-    pass=$((pass + 1)); echo "ci-campaigns: ok     sigint (exit 130, partial report written)"
-else
-    fail=$((fail + 1)); echo "ci-campaigns: FAILED sigint (exit $got)"; cat "$OUT/sigint.log"; cat "$OUT/interrupted.json" 2>/dev/null | head
-fi
+# Ctrl-C: SIGINT after SECONDS; the command must exit 130 with a valid
+# partial report that says so.
+sigint() {  # sigint NAME SECONDS REPORT COMMAND...
+    local name=$1 seconds=$2 report=$3; shift 3
+    "$@" > "$OUT/$name.log" 2>&1 &
+    local pid=$!
+    sleep "$seconds"
+    kill -INT $pid
+    wait $pid; local got=$?
+    if [ "$got" -eq 130 ] && grep -q '"interrupted" : true' "$report"; then
+        pass=$((pass + 1)); echo "ci-campaigns: ok     $name (exit 130, partial report written)"
+    else
+        fail=$((fail + 1)); echo "ci-campaigns: FAILED $name (exit $got)"; tail -20 "$OUT/$name.log"; head "$report" 2>/dev/null
+    fi
+}
+# A run: the threads stop.
+sigint sigint 2 "$OUT/interrupted.json" "$BIN" run --duration 60s --quiet --report "$OUT/interrupted.json"
+# A sweep: the searches in flight (child processes) stop.
+sigint sweep-sigint 8 "$OUT/sweep-interrupted.json" "$BIN" mutants sweep --protocol vcpu-id --only-path write-protect \
+    --discovery-executions 50 --executions 10000000 --report "$OUT/sweep-interrupted.json"
 # The reports as their readers see them (strict HTML5 parser, headless
 # browser, junitparser), the engine files in deploy/, and a Slurm job array
 # on a one-node cluster (root only: it starts munged and the Slurm daemons).

@@ -14,6 +14,9 @@ void mmut_install_interrupt_handlers(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = mmut_on_signal;
+    // Restart interrupted system calls: a read from a child's pipe
+    // (Foundation's, which traps on EINTR) goes on; the loops poll the flag.
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);

@@ -160,6 +160,8 @@ public struct MutationSweep {
                 lock.unlock()
                 if i >= mutants.count || mmut_interrupt_signal() != 0 { return }
                 let r = search(mutants[i])
+                // A search an interrupt cut short has no verdict.
+                if mmut_interrupt_signal() != 0 { return }
                 lock.lock()
                 results[i] = r
                 done += 1

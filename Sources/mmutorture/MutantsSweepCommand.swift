@@ -144,7 +144,10 @@ struct MutantsSweepCommand: ParsableCommand {
               + ", \(all.filter { $0.1.verdict == .declaredButKilled }.count) declared equivalent but killed)"
               + String(format: " in %.1fs", r.durationSeconds))
         print("mutants sweep: " + (passed ? "every non-equivalent mutant killed" : "FAILED"))
-        if interrupted { throw ExitCode(130) }
+        if interrupted {
+            printError("mmutorture: interrupted: the report holds only the \(all.count) mutants whose search had finished")
+            throw ExitCode(130)
+        }
         throw ExitCode(passed ? 0 : 1)
     }
 

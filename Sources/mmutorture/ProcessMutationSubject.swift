@@ -1,5 +1,6 @@
 import Foundation
 import MMUTortureCore
+import URCUShim
 
 /// The VM's paths as a mutation subject whose mutants each run in a child
 /// `mutants hunt` process (discovery runs in this one).
@@ -37,7 +38,9 @@ struct ProcessMutationSubject: MutationSubject {
         let watchdog = Thread {
             let deadline = monotonicNanoseconds() &+ UInt64(timeoutSeconds * 1e9)
             while child.isRunning {
-                if monotonicNanoseconds() > deadline {
+                // An interrupt stops the search in flight too: the sweep
+                // records no verdict for it and writes its partial report.
+                if monotonicNanoseconds() > deadline || mmut_interrupt_signal() != 0 {
                     // SIGKILL: the child inherits the worker thread's blocked signals.
                     kill(child.processIdentifier, SIGKILL)
                     return
