@@ -78,7 +78,7 @@ extension SimExecutor {
     /// it gets there. It becomes visible after the thread's earlier stores,
     /// as a locked instruction would, without draining them: the checker's
     /// bookkeeping must not act as a fence the protocol does not have
-    /// (docs/model.md, "Scheduling points"). Under SC, or outside an
+    /// (docs/model.md, "The checker's records"). Under SC, or outside an
     /// execution, it acts on memory at once.
     @inline(__always)
     func ghostRecord(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ operand: UInt64, _ update: BufferedStore.Update) {
