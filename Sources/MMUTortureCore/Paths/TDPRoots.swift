@@ -242,13 +242,13 @@ extension VM {
         var l = 4
         while l > level {
             let spte = p.load(sptep(page: page, index: VM.tdpIndex(gfn, level: l)))
-            if let checker, checks, !checkTableLive(p, page: page, gfn: gfn, spte: spte, checker: checker) { return nil }
+            if let checker, checks, !checkPageLive(p, page: page, vcpu: nil, gfn: gfn, spte: spte, checker: checker) { return nil }
             if spte & SPTE.presentMask == 0 { return nil }
             page = SPTE(raw: spte).childIndex
             l &-= 1
         }
         // The table the caller reads the entry from next.
-        if let checker, checks, !checkTableLive(p, page: page, gfn: gfn, spte: 0, checker: checker) { return nil }
+        if let checker, checks, !checkPageLive(p, page: page, vcpu: nil, gfn: gfn, spte: 0, checker: checker) { return nil }
         return sptep(page: page, index: VM.tdpIndex(gfn, level: level))
     }
 

@@ -36,70 +36,59 @@ extension SimExecutor {
     /// A plain store of the bytes in `mask` (TSO: into the store buffer);
     /// with `words` > 1 the checker's poison over that many words from `p`
     /// (`Platform.ghostFill`, mask all ones), one buffer entry that reaches
-    /// memory at one flush.
+    /// memory at one flush. With `update` add or or, a checker's record
+    /// (`Platform.ghostAdd`, `ghostOr`): the entry adds (or ors) `value`
+    /// into whatever memory holds when it gets there, so it becomes visible
+    /// after the thread's earlier stores, as a locked instruction would,
+    /// without draining them (docs/model.md, "The checker's records").
     ///
     /// Under TSO it is no scheduling point: entering the thread's own buffer
     /// is seen by nobody else, and the entry reaches memory at a flush the
     /// scheduler chooses; whatever other threads did between the thread's
     /// previous operation and this store, they can do after it with the
-    /// same effects (docs/model.md, "Scheduling points").
+    /// same effects (docs/model.md, "Scheduling points"). Under SC, or
+    /// outside an execution, it is a point and acts on memory at once.
     @inline(__always)
     func store(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ value: UInt64, mask: UInt64, op: SimOp, words: Int = 1,
-               ghost: Bool = false) {
-        let v = value & mask
+               update: BufferedStore.Update = .store, ghost: Bool = false) {
+        let e = BufferedStore(address: p, value: value & mask, mask: mask, words: Int32(words), update: update, ghost: ghost)
         if _fastPath(running && options.memoryModel == .tso) {
             // A thread's first operation consumes the decision that started
             // it (`point`): the store does here, and the next point decides.
             skipFirst = false
-            enqueue(t, p, v, mask, words: words, ghost: ghost)
+            enqueue(t, e)
         } else {
             point(t)
-            if words == 1 { p.pointee = (p.pointee & ~mask) | v } else { p.update(repeating: v, count: words) }
+            _ = write(e)
         }
-        note(op, t, p, 0, v)
+        note(op, t, p, 0, e.value)
     }
 
     @inline(__always)
-    func enqueue(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ v: UInt64, _ mask: UInt64, words: Int = 1,
-                 update: BufferedStore.Update = .store, ghost: Bool = false) {
+    func enqueue(_ t: Int, _ e: BufferedStore) {
         // A full buffer writes its oldest entry first: always allowed in TSO,
         // and it keeps the buffers bounded.
         if _slowPath(sbCount[t] == sbCapacity) { flushOldest(t) }
         let slot = (sbHead[t] &+ sbCount[t]) & (sbCapacity &- 1)
-        sbEntries[t &* sbCapacity &+ slot] = BufferedStore(address: p, value: v, mask: mask, words: Int32(words),
-                                                           update: update, ghost: ghost)
+        sbEntries[t &* sbCapacity &+ slot] = e
         sbCount[t] &+= 1
         flushable |= SimExecutor.bit(t)
     }
 
-    /// A checker's record (`Platform.ghostAdd`, `ghostOr`): under TSO an
-    /// entry of the thread's store buffer, like a store and no scheduling
-    /// point, that adds (or ors) `operand` into whatever memory holds when
-    /// it gets there. It becomes visible after the thread's earlier stores,
-    /// as a locked instruction would, without draining them: the checker's
-    /// bookkeeping must not act as a fence the protocol does not have
-    /// (docs/model.md, "The checker's records"). Under SC, or outside an
-    /// execution, it acts on memory at once.
+    /// Entry `e` reaches memory: its first word before and after.
     @inline(__always)
-    func ghostRecord(_ t: Int, _ p: UnsafeMutablePointer<UInt64>, _ operand: UInt64, _ update: BufferedStore.Update) {
-        let op: SimOp = update == .add ? .ghostAdd : .ghostOr
-        if _fastPath(running && options.memoryModel == .tso) {
-            skipFirst = false
-            enqueue(t, p, operand, ~0, update: update, ghost: true)
-        } else {
-            point(t)
-            p.pointee = BufferedStore(address: p, value: operand, mask: ~0, update: update).applied(to: p.pointee)
-        }
-        note(op, t, p, 0, operand)
+    func write(_ e: BufferedStore) -> (before: UInt64, after: UInt64) {
+        let before = e.address.pointee
+        let after = e.applied(to: before)
+        e.address.pointee = after
+        if _slowPath(e.words > 1) { (e.address + 1).update(repeating: e.value, count: Int(e.words) &- 1) }
+        return (before, after)
     }
 
     /// The oldest entry of thread `t`'s store buffer reaches memory.
     func flushOldest(_ t: Int) {
         let e = sbEntries[t &* sbCapacity &+ sbHead[t]]
-        let before = e.address.pointee
-        let after = e.applied(to: before)
-        e.address.pointee = after
-        if _slowPath(e.words > 1) { (e.address + 1).update(repeating: e.value, count: Int(e.words) &- 1) }
+        let (before, after) = write(e)
         sbHead[t] = (sbHead[t] &+ 1) & (sbCapacity &- 1)
         sbCount[t] &-= 1
         if sbCount[t] == 0 { flushable &= ~SimExecutor.bit(t) }

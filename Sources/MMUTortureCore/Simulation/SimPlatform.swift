@@ -168,13 +168,15 @@ public struct SimPlatform: Platform {
         // writes into a freed page, the protocol's memory.
         withExecutor { $0.store(threadIndex, p, value, mask: ~0, op: .store, words: count) }
     }
+    /// A store-buffer entry that adds `delta` when it reaches memory
+    /// (`SimExecutor.store`).
     @inline(__always)
     public func ghostAdd(_ p: UnsafeMutablePointer<UInt64>, _ delta: UInt64) {
-        withExecutor { $0.ghostRecord(threadIndex, p, delta, .add) }
+        withExecutor { $0.store(threadIndex, p, delta, mask: ~0, op: .ghostAdd, update: .add, ghost: true) }
     }
     @inline(__always)
     public func ghostOr(_ p: UnsafeMutablePointer<UInt64>, _ mask: UInt64) {
-        withExecutor { $0.ghostRecord(threadIndex, p, mask, .or) }
+        withExecutor { $0.store(threadIndex, p, mask, mask: ~0, op: .ghostOr, update: .or, ghost: true) }
     }
 
     // MARK: RCU
