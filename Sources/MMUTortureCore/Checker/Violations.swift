@@ -45,6 +45,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case writeNotLogged              // at a harvest: a page differs from its copy, not in the log
     case pageTableFreedNotEmpty      // a removed page table was freed with a present entry
     case leafCountWrong              // tdp-mmu: the page statistics differ from the present leaves
+    case fixedLeafUnreachable        // a slow fault's leaf is not on the walk from the vCPU's root
 
     /// The invariant this detail is a violation of.
     public var invariant: Invariant {
@@ -68,6 +69,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .pageReferenceLeaked, .pageReferenceMissing: return .pageRefcount
         case .guestWriteLost: return .guestMemory
         case .invalidationLeftRunning, .rootReferencesWrong: return .atRest
+        case .fixedLeafUnreachable: return .faultProgress
         }
     }
 
@@ -113,6 +115,7 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .pageReferenceLeaked: return "with every path finished, a host page holds a reference nobody owns: more than the host page table's one, or any once the host unmapped it (a gfn_to_pfn reference never released)"
         case .invalidationLeftRunning: return "with every path finished, mmu_notifier_count is not 0: an invalidation is counted as still running (an invalidate_range_start without its _end), so every later page fault retries for ever"
         case .rootReferencesWrong: return "with every path finished, a root's reference count differs from its holders: one per vCPU using it, plus the MMU's until the root was zapped (a reference leaked or dropped twice)"
+        case .fixedLeafUnreachable: return "a slow page fault returned with its leaf out of the guest's reach: the walk from the vCPU's root for the faulting address does not reach it (the retried access faults again, for ever)"
         case .pageReferenceMissing: return "with every path finished, a host page the host page table maps has no reference of its own, or was freed (a reference dropped twice or lost)"
         }
     }

@@ -175,6 +175,7 @@ extension VM {
                             new: SPTE.leaf(pfn: UInt64(pfn), writable: false, hostWritable: hostWritable,
                                            nx: installsNX(gfn: gfn)).raw)
             }
+            if checks { checkFaultProgress(p, v, addr: addr, gfn: gfn, page: page, checker: checker) }
             return .emulated
         }
         let writable = write && hostWritable && !protected
@@ -196,6 +197,7 @@ extension VM {
         if writable { markPageDirty(p, gfn: gfn) }
         p.count(.slowInstalls)
         p.trace(.slowInstall, gfn: gfn, old, new)
+        if checks { checkFaultProgress(p, v, addr: addr, gfn: gfn, page: page, checker: checker) }
         return .installed
     }
 

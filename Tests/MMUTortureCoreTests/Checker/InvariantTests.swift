@@ -100,6 +100,40 @@ final class InvariantTests: XCTestCase {
         }
     }
 
+    func testFaultProgress() {
+        // A slow fault's leaf (gfn 5, both paging modes) must be on the walk
+        // from the vCPU's root: unlinking the leaf table or the middle table,
+        // linking another table in its place, or dropping the leaf itself is
+        // reported; the walk as the fault left it is not.
+        for paging in [PagingMode.tdp, .shadow] {
+            for (name, corrupt, expected) in [
+                ("reachable", { _, _ in }, []),
+                ("leaf table unlinked", { f, path in path[2].pointee = 0 }, [.faultProgress]),
+                ("middle table unlinked", { f, path in path[3].pointee = 0 }, [.faultProgress]),
+                ("another table linked", { f, path in
+                    path[2].pointee = SPTE.nonLeaf(child: f.vm.pageCount - 1).raw }, [.faultProgress]),
+                ("leaf dropped", { f, path in path[1].pointee = 0 }, [.faultProgress]),
+            ] as [(String, (Fixture, [UnsafeMutablePointer<UInt64>]) -> Void, [Invariant])] {
+                let f = Fixture(protocolName: .mmuWritable, paging: paging)
+                XCTAssertEqual(f.vm.slowPageFault(f.p, f.vcpu, addr: 5, gfn: 5, write: true, checker: f.checker),
+                               .installed, name)
+                XCTAssertEqual(f.reported, [], "\(name): the fault itself")
+                // The entries the hardware walk reads for address 5:
+                // path[level], 4 (the root's) to 1 (the leaf); path[0] unused.
+                var path = [UnsafeMutablePointer<UInt64>](repeating: f.vm.sptep(global: 0), count: 5)
+                var table = f.vcpu.pointee.root - 1
+                for level in stride(from: 4, through: 1, by: -1) {
+                    path[level] = f.vm.sptep(page: table, index: level == 1 ? 5 : 0)
+                    table = SPTE(raw: path[level].pointee).childIndex
+                }
+                let leafTable = (path[1] - f.vm.sptes) / 512
+                corrupt(f, path)
+                f.vm.checkFaultProgress(f.p, f.vcpu, addr: 5, gfn: 5, page: leafTable, checker: f.checker)
+                XCTAssertEqual(f.reported, expected, "\(paging) \(name)")
+            }
+        }
+    }
+
     func testHostPage() {
         // A guest access to a freed page; a write to a read-only page; a
         // write to a page that no longer backs its gfn; a spte mapping a
