@@ -9,12 +9,13 @@
 /// Checked with the mmu-lock held, before the fault's unlock, by a walk of
 /// the checker's own: from the vCPU's root, level by level, the entry the
 /// hardware would read for `addr` (`(addr >> (9 * (level - 1))) & 511`),
-/// present and not a leaf, down to the leaf table, whose entry for `addr`
-/// is present. Sound for the shadow MMU: every change to a non-leaf entry,
-/// every install and every drop of a leaf is made under the exclusive
-/// mmu-lock, and the lockless fast path only changes a present leaf's
-/// writable, dirty and identification bits; the walk reads through the
-/// thread's own store buffer (`peek`), so it sees the fault's own stores.
+/// present, not a leaf and naming a shadow page, down to the leaf table,
+/// whose entry for `addr` is present. Sound for the shadow MMU: every
+/// change to a non-leaf entry, every install and every drop of a leaf is
+/// made under the exclusive mmu-lock, and the lockless fast path only
+/// changes a present leaf's writable, dirty and identification bits; the
+/// walk reads through the thread's own store buffer (`peek`), so it sees
+/// the fault's own stores.
 /// Not for the TDP MMU, whose faults run under the read lock: a concurrent
 /// zap may take the new leaf away at once, legitimately.
 extension VM {
@@ -26,7 +27,8 @@ extension VM {
         var entry: UInt64 = 0
         for level in stride(from: 4, to: 1, by: -1) {
             entry = p.peek(sptep(page: table, index: (addr >> ((level - 1) * 9)) & 511))
-            guard entry & SPTE.presentMask != 0 && entry & SPTE.leafMask == 0 else {
+            guard entry & SPTE.presentMask != 0 && entry & SPTE.leafMask == 0
+                    && SPTE(raw: entry).childIndex < pageCount else {
                 checker.report(p, .fixedLeafUnreachable, vcpu: v.pointee.id, gfn: gfn, spteA: entry,
                                spteB: UInt64(level))
                 return

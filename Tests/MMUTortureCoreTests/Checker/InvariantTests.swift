@@ -103,8 +103,9 @@ final class InvariantTests: XCTestCase {
     func testFaultProgress() {
         // A slow fault's leaf (gfn 5, both paging modes) must be on the walk
         // from the vCPU's root: unlinking the leaf table or the middle table,
-        // linking another table in its place, or dropping the leaf itself is
-        // reported; the walk as the fault left it is not.
+        // linking another table (or an index past the arena) in its place,
+        // or dropping the leaf itself is reported; the walk as the fault
+        // left it is not.
         for paging in [PagingMode.tdp, .shadow] {
             for (name, corrupt, expected) in [
                 ("reachable", { _, _ in }, []),
@@ -113,6 +114,8 @@ final class InvariantTests: XCTestCase {
                 ("another table linked", { f, path in
                     path[2].pointee = SPTE.nonLeaf(child: f.vm.pageCount - 1).raw }, [.faultProgress]),
                 ("leaf dropped", { f, path in path[1].pointee = 0 }, [.faultProgress]),
+                ("a link to no page", { f, path in
+                    path[3].pointee = SPTE.nonLeaf(child: f.vm.pageCount + 7).raw }, [.faultProgress]),
             ] as [(String, (Fixture, [UnsafeMutablePointer<UInt64>]) -> Void, [Invariant])] {
                 let f = Fixture(protocolName: .mmuWritable, paging: paging)
                 XCTAssertEqual(f.vm.slowPageFault(f.p, f.vcpu, addr: 5, gfn: 5, write: true, checker: f.checker),
