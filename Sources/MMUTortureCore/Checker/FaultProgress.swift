@@ -24,9 +24,8 @@ extension VM {
     func checkFaultProgress<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, addr: Int, gfn: Int,
                                          page: Int, checker: ViolationSink) {
         var table = v.pointee.root - 1
-        var entry: UInt64 = 0
         for level in stride(from: 4, to: 1, by: -1) {
-            entry = p.peek(sptep(page: table, index: (addr >> ((level - 1) * 9)) & 511))
+            let entry = p.peek(sptep(page: table, index: (addr >> ((level - 1) * 9)) & 511))
             guard entry & SPTE.presentMask != 0 && entry & SPTE.leafMask == 0
                     && SPTE(raw: entry).childIndex < pageCount else {
                 checker.report(p, .fixedLeafUnreachable, vcpu: v.pointee.id, gfn: gfn, spteA: entry,
