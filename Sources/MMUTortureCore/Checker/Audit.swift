@@ -35,7 +35,9 @@ extension VM {
                     return
                 }
             }
-            if p.peek(protection + gfn) == Protection.protected {
+            let state = p.peek(protection + gfn)
+            guard auditWriteTracking(p, gfn: gfn, protection: state, checker: checker) else { return }
+            if state == Protection.protected {
                 auditWriteProtected(p, gfn: gfn, checker: checker, detail: .writableInAudit)
             }
         }

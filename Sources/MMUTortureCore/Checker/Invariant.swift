@@ -17,12 +17,14 @@ public enum Invariant: String, CaseIterable, Codable, Sendable {
     case pageRefcount = "page-refcount"
     case guestMemory = "guest-memory"
     case atRest = "at-rest"
+    case writeTracking = "write-tracking"
     case faultProgress = "fault-progress"
     // The TDP MMU's own (docs/invariants.md).
     case ptAccounting = "pt-accounting"
     case frozenOwnership = "frozen-ownership"
     case rootLifetime = "root-lifetime"
     case lockMode = "lock-mode"
+    case notifierRange = "notifier-range"
 
     /// One line: the property.
     public var summary: String {
@@ -41,10 +43,12 @@ public enum Invariant: String, CaseIterable, Codable, Sendable {
         case .guestMemory: return "at the end of a run every gfn the guest wrote holds the last value one of its writers wrote: no write was lost or undone"
         case .pageRefcount: return "once every path has finished, a host page's only reference is the host page table's: 1 while mapped, and an unmapped page is freed"
         case .atRest: return "once every path has finished, nothing is left half done: no invalidation is counted as running, and (tdp-mmu) a root's references are exactly its holders'"
+        case .writeTracking: return "a gfn's write tracking (PTE_LIST_WRITE_PROTECT in its rmap) is on exactly while it is write-protected: from write-protect's return until unprotect"
         case .faultProgress: return "a slow page fault that fixed the fault leaves the leaf where the guest's retry walks: reachable from the faulting vCPU's root"
         case .ptAccounting: return "every page table is reachable from a root, waiting for its grace period, or freed, exactly once"
         case .frozenOwnership: return "only the thread that froze a spte writes it again; nobody installs over FROZEN"
         case .rootLifetime: return "a valid root holds a reference; a zapped invalid root holds no present spte; no fault installs into an invalid root"
+        case .notifierRange: return "while a gfn is being invalidated, a page fault on it retries: mmu_invalidate_in_progress is not 0 and mmu_invalidate_range_start/end cover it"
         case .lockMode: return "paths that require the mmu-lock for write never run under the read lock"
         }
     }

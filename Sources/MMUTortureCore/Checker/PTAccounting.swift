@@ -80,6 +80,10 @@ extension VM {
                 }
             }
         }
+        for gfn in 0..<frames {
+            guard auditWriteTracking(p, gfn: gfn, protection: p.peek(protection + gfn), checker: checker) else { return }
+        }
+        guard tdpAuditNotifierRange(p, checker: checker) else { return }
         guard accounting else { return }
         // The page statistics: every present leaf was counted once when it
         // appeared and once when it went, all in sections that have ended.

@@ -46,6 +46,9 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
     case pageTableFreedNotEmpty      // a removed page table was freed with a present entry
     case leafCountWrong              // tdp-mmu: the page statistics differ from the present leaves
     case fixedLeafUnreachable        // a slow fault's leaf is not on the walk from the vCPU's root
+    case protectedGFNNotTracked      // a write-protected gfn lacks PTE_LIST_WRITE_PROTECT
+    case unprotectedGFNTracked       // an unprotected gfn still has PTE_LIST_WRITE_PROTECT
+    case invalidationOutsideRange    // tdp-mmu: a gfn being invalidated is one a fault would not retry on
 
     /// The invariant this detail is a violation of.
     public var invariant: Invariant {
@@ -70,6 +73,8 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .guestWriteLost: return .guestMemory
         case .invalidationLeftRunning, .rootReferencesWrong: return .atRest
         case .fixedLeafUnreachable: return .faultProgress
+        case .protectedGFNNotTracked, .unprotectedGFNTracked: return .writeTracking
+        case .invalidationOutsideRange: return .notifierRange
         }
     }
 
@@ -116,6 +121,9 @@ public enum ViolationDetail: UInt64, CaseIterable, Sendable {
         case .invalidationLeftRunning: return "with every path finished, mmu_notifier_count is not 0: an invalidation is counted as still running (an invalidate_range_start without its _end), so every later page fault retries for ever"
         case .rootReferencesWrong: return "with every path finished, a root's reference count differs from its holders: one per vCPU using it, plus the MMU's until the root was zapped (a reference leaked or dropped twice)"
         case .fixedLeafUnreachable: return "a slow page fault returned with its leaf out of the guest's reach: the walk from the vCPU's root for the faulting address does not reach it (the retried access faults again, for ever)"
+        case .protectedGFNNotTracked: return "an audit found a write-protected gfn without PTE_LIST_WRITE_PROTECT in its rmap: its write tracking was lost, and the next write fault maps it writable"
+        case .unprotectedGFNTracked: return "an audit found a gfn that unprotect released with PTE_LIST_WRITE_PROTECT still in its rmap: its write tracking leaked, and every write to it traps and is emulated for ever"
+        case .invalidationOutsideRange: return "an audit found a gfn of an invalidation in progress that a page fault would not retry on: mmu_invalidate_in_progress is 0 or mmu_invalidate_range_start/end leave the gfn out, so a fault could map the page the host is taking away"
         case .pageReferenceMissing: return "with every path finished, a host page the host page table maps has no reference of its own, or was freed (a reference dropped twice or lost)"
         }
     }

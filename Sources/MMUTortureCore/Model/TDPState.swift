@@ -77,6 +77,10 @@ public struct TDPState {
     /// The present 4 KiB leaves (`kvm->stat.pages[PG_LEVEL_4K]`), kept by
     /// `handle_changed_spte` with a locked add (`kvm_update_page_stats`).
     public let pages4K: UnsafeMutablePointer<UInt64>
+    /// Per gfn: the invalidations in progress that cover it, from the
+    /// section of `kvm_mmu_invalidate_begin` to that of `_end`
+    /// (notifier-range). Plain words, written under the write lock.
+    public let invalidating: UnsafeMutablePointer<UInt64>
 
     static func allocate(pages: Int, vcpus: Int, frames: Int) -> TDPState {
         func words(_ n: Int) -> UnsafeMutablePointer<UInt64> {
@@ -88,25 +92,30 @@ public struct TDPState {
                         caches: words(vcpus * cacheSize), pendingFree: words(pages), pendingCount: words(1),
                         rangeStart: words(1), rangeEnd: words(1), dirtyLogMode: words(1), pagesLock: MMULock.allocate(),
                         ptState: words(pages), frozenOwner: words(pages * 512), dirtyCarries: words(frames), removals: words(1),
-                        pages4K: words(1))
+                        pages4K: words(1), invalidating: words(frames))
     }
 
     /// Every array with its length, as `allocate` made them.
     func arrays(pages: Int, vcpus: Int, frames: Int) -> [(UnsafeMutablePointer<UInt64>, Int)] {
         [(roots, TDPState.maxRoots), (refs, pages), (rootFlags, pages), (caches, vcpus * TDPState.cacheSize),
          (pendingFree, pages), (pendingCount, 1), (rangeStart, 1), (rangeEnd, 1), (dirtyLogMode, 1), (ptState, pages),
-         (frozenOwner, pages * 512), (dirtyCarries, frames), (removals, 1), (pages4K, 1)].map { ($0.0, max(1, $0.1)) }
+         (frozenOwner, pages * 512), (dirtyCarries, frames), (removals, 1), (pages4K, 1), (invalidating, frames)]
+            .map { ($0.0, max(1, $0.1)) }
     }
 
-    /// Back to the state `allocate(pages:vcpus:frames:)` left (`VMStorage.reset`).
-    func reset(pages: Int, vcpus: Int, frames: Int) {
-        for (p, n) in arrays(pages: pages, vcpus: vcpus, frames: frames) { p.update(repeating: 0, count: n) }
+    /// Back to the state `allocate(pages:vcpus:frames:)` left (`VMStorage.reset`);
+    /// `frozenOwner` (a word per spte) only for the first `usedPages` pages,
+    /// the ones the allocator handed out (no other spte was ever frozen).
+    func reset(pages: Int, vcpus: Int, frames: Int, usedPages: Int) {
+        for (p, n) in arrays(pages: pages, vcpus: vcpus, frames: frames) {
+            p.update(repeating: 0, count: p == frozenOwner ? min(n, usedPages * 512) : n)
+        }
         pagesLock.reset()
     }
 
     func deallocate() {
         for p in [roots, refs, rootFlags, caches, pendingFree, pendingCount, rangeStart, rangeEnd, dirtyLogMode, ptState,
-                  frozenOwner, dirtyCarries, removals] {
+                  frozenOwner, dirtyCarries, removals, pages4K, invalidating] {
             p.deallocate()
         }
         pagesLock.deallocate()

@@ -97,6 +97,9 @@ public struct VM {
         public static let freeHead = 32
         public static let activeHead = 33
         public static let freeCount = 34
+        /// One past the highest shadow page the allocators handed out since
+        /// the VM was made or reset: the pages `VMStorage.reset` restores.
+        public static let pagesUsed = 35
         /// mmu events (W clears, flush starts), counted under the mmu-lock.
         public static let mmuEvent = 36
         /// The event number at which the last completed flush started.
@@ -235,12 +238,40 @@ public final class VMStorage {
     /// runs each execution on a fresh VM, and a reset costs no allocation
     /// and no page faults (a fresh VM's arrays came from the kernel again
     /// at every execution). Only while no thread uses the VM.
+    ///
+    /// The arrays with a word per spte (sptes, gfns[], the TDP MMU's
+    /// frozen owners: most of the words) only up to the highest page handed
+    /// out (`Global.pagesUsed`): a page the allocators never handed out was
+    /// never written. Its sptes are written only by its allocation (zeroes),
+    /// its free (poison) and stores through links, roots and rmap entries,
+    /// which name allocated pages only; its gfns[] only by `installLeaf`
+    /// into that page; its frozen owners only by the thread freezing one of
+    /// its sptes.
     public func reset() {
-        for r in regions { r.words.update(repeating: r.value, count: r.count) }
+        let used = min(Int(vm.global(VM.Global.pagesUsed).pointee), vm.pageCount)
+        for r in regions {
+            let pageArray = r.words == vm.sptes || r.words == vm.gfnsArena
+            r.words.update(repeating: r.value, count: pageArray ? used * 512 : r.count)
+        }
         vm.mmuLock.reset()
-        vm.tdp.reset(pages: vm.pageCount, vcpus: vm.vcpuCount, frames: vm.frames)
+        vm.tdp.reset(pages: vm.pageCount, vcpus: vm.vcpuCount, frames: vm.frames, usedPages: used)
         vm.initialiseFreeLists()
         vm.initialiseHostMemory()
+    }
+
+    /// The arrays (by index: the regions, then the TDP MMU's) whose words
+    /// differ from `other`'s, a storage made from the same config (tests:
+    /// a reset leaves none against a fresh one).
+    func arraysDiffering(from other: VMStorage) -> [Int] {
+        func arrays(_ s: VMStorage) -> [(UnsafeMutablePointer<UInt64>, Int)] {
+            s.regions.map { ($0.words, $0.count) }
+                + s.vm.tdp.arrays(pages: s.vm.pageCount, vcpus: s.vm.vcpuCount, frames: s.vm.frames)
+        }
+        let (mine, theirs) = (arrays(self), arrays(other))
+        precondition(mine.count == theirs.count)
+        return mine.indices.filter { i in
+            mine[i].1 != theirs[i].1 || (0..<mine[i].1).contains { mine[i].0[$0] != theirs[i].0[$0] }
+        }
     }
 
     deinit {

@@ -54,6 +54,7 @@ extension VM {
         let page = Int(head - 1)
         global(Global.freeHead).pointee = header(page, SPHeader.hashNext).pointee
         global(Global.freeCount).pointee -= 1
+        if page >= Int(global(Global.pagesUsed).pointee) { global(Global.pagesUsed).pointee = UInt64(page + 1) }
         // The page is off every list and not yet linked: no lockless reader
         // can reach it, so plain writes (the link that publishes it is a
         // platform store, ordered after these). Read back directly under the

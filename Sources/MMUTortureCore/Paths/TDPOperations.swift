@@ -16,6 +16,9 @@ extension VM {
         guard !range.isEmpty else { return }
         p.lock(mmuLock)
         p.count(.invalidations)
+        // The checker's record (notifier-range), here and at the end: plain
+        // counts under the write lock (no store-buffer entry, no schedule moved).
+        if checks { for gfn in range { tdp.invalidating[gfn] &+= 1 } }
         // kvm_mmu_invalidate_begin, kvm_mmu_invalidate_range_add.
         let before = p.fetchAdd(global(Global.notifierCount), 1)
         if before == 0 {
@@ -57,6 +60,7 @@ extension VM {
         // kvm_mmu_invalidate_end: seq++, write barrier (stores are ordered on x86), in_progress--.
         p.lock(mmuLock)
         _ = p.fetchAdd(global(Global.notifierSeq), 1)
+        if checks { for gfn in range { tdp.invalidating[gfn] &-= 1 } }
         _ = p.fetchAdd(global(Global.notifierCount), UInt64.max)
         p.trace(.invalidateEnd, gfn: firstGFN)
         unlockMMU(p, checker: checker)

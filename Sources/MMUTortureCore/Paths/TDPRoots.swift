@@ -33,6 +33,7 @@ extension VM {
         let page = Int(head - 1)
         global(Global.freeHead).pointee = header(page, SPHeader.hashNext).pointee
         global(Global.freeCount).pointee -= 1
+        if page >= Int(global(Global.pagesUsed).pointee) { global(Global.pagesUsed).pointee = UInt64(page + 1) }
         p.ghostStore(tdp.ptState + page, TDPState.PTState.allocated)
         return page
     }

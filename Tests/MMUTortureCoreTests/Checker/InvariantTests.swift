@@ -137,6 +137,68 @@ final class InvariantTests: XCTestCase {
         }
     }
 
+    func testWriteTracking() {
+        // PTE_LIST_WRITE_PROTECT in gfn 40's rmap agrees with the checker's
+        // record of write-protect and unprotect, in every protocol's audit:
+        // a protected gfn that lost its flag, and an unprotected (or never
+        // protected) gfn that still has it, are reported; a write-protect
+        // in progress is not judged.
+        let flag = VM.pteListWriteProtect
+        for protocolName in [ProtocolName.vcpuID, .mmuWritable, .tdpMMU] {
+            for (name, act, expected) in [
+                ("protected", { _ in }, []),
+                ("protected, flag lost", { f in f.vm.rmapFlags[40] &= ~flag }, [.writeTracking]),
+                ("unprotected", { f in f.vm.unprotect(f.p, gfn: 40) }, []),
+                ("unprotected, flag left", { f in
+                    f.vm.unprotect(f.p, gfn: 40)
+                    f.vm.rmapFlags[40] |= flag }, [.writeTracking]),
+                ("never protected, flag set", { f in f.vm.rmapFlags[41] |= flag }, [.writeTracking]),
+                ("protecting, flag lost", { f in
+                    f.vm.protection[40] = VM.Protection.protecting
+                    f.vm.rmapFlags[40] &= ~flag }, []),
+            ] as [(String, (Fixture) -> Void, [Invariant])] {
+                let f = Fixture(protocolName: protocolName)
+                f.write(40)
+                if protocolName == .tdpMMU {
+                    f.vm.tdpWriteProtectGFN(f.p, gfn: 40, checker: f.checker)
+                } else {
+                    f.vm.writeProtect(f.p, gfn: 40, checker: f.checker)
+                }
+                XCTAssertEqual(f.vm.rmapFlags[40] & flag, flag, "\(protocolName) \(name): write-protect sets the flag")
+                act(f)
+                f.vm.audit(f.p, checker: f.checker)
+                XCTAssertEqual(f.reported, expected, "\(protocolName) \(name)")
+            }
+        }
+    }
+
+    func testNotifierRange() {
+        // tdp-mmu: a gfn recorded as being invalidated must be one a fault
+        // retries on (count not 0, gfn in [start, end)). A whole
+        // invalidation leaves nothing recorded; by hand, an invalidation of
+        // gfn 15 in progress inside the range is fine, and one below it, at
+        // its (exclusive) end, or with the count at 0 is reported.
+        let whole = Fixture(protocolName: .tdpMMU)
+        whole.write(15)
+        whole.vm.tdpInvalidateRange(whole.p, firstGFN: 12, count: 6, checker: whole.checker)
+        whole.vm.audit(whole.p, checker: whole.checker)
+        XCTAssertEqual(whole.reported, [])
+        XCTAssertEqual((0..<whole.vm.frames).filter { whole.vm.tdp.invalidating[$0] != 0 }, [], "balanced records")
+        for (name, count, gfn, expected) in [
+            ("in the range", 1, 15, []), ("none in progress", 0, -1, []), ("below the range", 1, 9, [.notifierRange]),
+            ("at its end", 2, 20, [.notifierRange]), ("count at 0", 0, 15, [.notifierRange]),
+        ] as [(String, UInt64, Int, [Invariant])] {
+            let f = Fixture(protocolName: .tdpMMU)
+            f.write(15)
+            f.vm.global(VM.Global.notifierCount).pointee = count
+            f.vm.tdp.rangeStart.pointee = 10
+            f.vm.tdp.rangeEnd.pointee = 20
+            if gfn >= 0 { f.vm.tdp.invalidating[gfn] = 1 }
+            f.vm.audit(f.p, checker: f.checker)
+            XCTAssertEqual(f.reported, expected, name)
+        }
+    }
+
     func testHostPage() {
         // A guest access to a freed page; a write to a read-only page; a
         // write to a page that no longer backs its gfn; a spte mapping a
