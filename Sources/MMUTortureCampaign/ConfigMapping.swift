@@ -73,7 +73,7 @@ extension CampaignConfig: MutantExposureTarget {
     }
     public var exposedPaging: PagingMode { get { guest.paging } set { guest.paging = newValue } }
     public var exposedLayout: IdentificationLayout { get { identification } set { identification = newValue } }
-    public var exposedFrames: Int { guest.frames }
+    public var exposedFrames: Int { get { guest.frames } set { guest.frames = newValue } }
     public var exposedHotFrames: Int { get { workload.hotFrames } set { workload.hotFrames = newValue } }
     public var exposedWriteRatio: Double { get { workload.writeRatio } set { workload.writeRatio = newValue } }
     public var exposedMMU: MMUWeights { get { mmu.weights } set { mmu.weights = newValue } }

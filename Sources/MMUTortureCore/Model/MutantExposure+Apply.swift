@@ -7,7 +7,7 @@ public protocol MutantExposureTarget {
     mutating func exposeVariant(protocol protocolName: ProtocolName, mutant: MutantName)
     var exposedPaging: PagingMode { get set }
     var exposedLayout: IdentificationLayout { get set }
-    var exposedFrames: Int { get }
+    var exposedFrames: Int { get set }
     var exposedHotFrames: Int { get set }
     var exposedWriteRatio: Double { get set }
     var exposedMMU: MMUWeights { get set }
@@ -21,13 +21,14 @@ public protocol MutantExposureTarget {
 
 extension MutantInfo {
     /// `target` with this mutant's exposing scenario: its protocol, paging
-    /// mode, identification layout, hot set, write ratio, mmu-thread mix
-    /// and perturbation.
+    /// mode, identification layout, guest size, hot set, write ratio,
+    /// mmu-thread mix and perturbation.
     public func expose<T: MutantExposureTarget>(_ target: T) -> T {
         var t = target
         t.exposeVariant(protocol: protocolName, mutant: name)
         t.exposedPaging = exposure.paging
         if let layout = exposure.layout { t.exposedLayout = layout }
+        if let frames = exposure.frames { t.exposedFrames = frames }
         t.exposedHotFrames = min(exposure.hotFrames, t.exposedFrames)
         t.exposedWriteRatio = exposure.writeRatio
         t.exposedMMU = exposure.mmu
@@ -47,7 +48,7 @@ extension RunParameters: MutantExposureTarget {
     }
     public var exposedPaging: PagingMode { get { vm.paging } set { vm.paging = newValue } }
     public var exposedLayout: IdentificationLayout { get { vm.layout } set { vm.layout = newValue } }
-    public var exposedFrames: Int { vm.frames }
+    public var exposedFrames: Int { get { vm.frames } set { vm.frames = newValue } }
     public var exposedHotFrames: Int { get { workload.hotFrames } set { workload.hotFrames = newValue } }
     public var exposedWriteRatio: Double { get { workload.writeRatio } set { workload.writeRatio = newValue } }
     public var exposedMMU: MMUWeights { get { mmu } set { mmu = newValue } }

@@ -14,7 +14,7 @@ public enum MMUWritableProtocol: ModelledProtocol {
                    exposure: MutantExposure(hotFrames: 2, writeRatio: 0.1,
                                             mmu: .only(writeProtect: 4, unprotect: 4, dirtyLog: 2, invalidateRange: 2,
                                                        invalidatePage: 4, audit: 1),
-                                            perturbPoints: [.wpScan, .spteUpdate], perturbProbability: 0.5),
+                                            perturbPoints: [.wpScan, .spteUpdate], perturbProbability: 0.5, frames: 64),
                    apply: { $0.atomicSPTEUpdate = false }),
         MutantInfo(name: .mmuWritableKeep, summary: "write-protect of a shadowed gfn keeps MMU_WRITABLE",
                    expectedInvariants: [.wpSafety], protocols: [.mmuWritable], source: "Linux 3.6 (seed 003's thread)",
