@@ -68,7 +68,7 @@ public enum TDPMMUProtocol: ModelledProtocol {
                    expectedInvariants: [.wpSafety], protocols: [.tdpMMU],
                    source: "upstream 7c8a4742c4ab (2022); write_protect_gfn",
                    exposure: MutantExposure(hotFrames: 16, writeRatio: 0.5,
-                                            mmu: .only(writeProtect: 4, unprotect: 4, dirtyLog: 2, audit: 1)),
+                                            mmu: .only(writeProtect: 4, unprotect: 4, dirtyLog: 2, audit: 1), frames: 64),
                    apply: { $0.tdpWriteProtectMMUWritable = false }),
         MutantInfo(name: .tdpZapAllSkipsTop,
                    summary: "zapping a root skips its top-level sptes (the end bound of the second pass)",
