@@ -61,7 +61,7 @@ bench: build
 # SWEEP_EXECUTIONS per scenario and mutant (19 scenarios for vcpu-id; at
 # 1000 on the quiet two-core machine, 2026-12-07, vcpu-id took 5 min,
 # mmu-writable 4 min and tdp-mmu 7 min; at 5000 vcpu-id took 24 min and
-# scored 100 %, mmu-writable 18 min and 98.4 %).
+# scored 100 %, mmu-writable 16 min and 100 % once write-tracking came).
 SWEEP_EXECUTIONS ?= 1000
 sweep: build
 	@mkdir -p .build/sweep
