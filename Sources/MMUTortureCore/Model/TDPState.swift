@@ -114,10 +114,8 @@ public struct TDPState {
     }
 
     func deallocate() {
-        for p in [roots, refs, rootFlags, caches, pendingFree, pendingCount, rangeStart, rangeEnd, dirtyLogMode, ptState,
-                  frozenOwner, dirtyCarries, removals, pages4K, invalidating] {
-            p.deallocate()
-        }
+        // Every array, from the one list of them (the lengths do not matter here).
+        for (p, _) in arrays(pages: 0, vcpus: 0, frames: 0) { p.deallocate() }
         pagesLock.deallocate()
     }
 }

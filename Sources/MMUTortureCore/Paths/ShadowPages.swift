@@ -49,12 +49,7 @@ extension VM {
 
     /// `kvm_mmu_alloc_page`: take a page off the free list and initialise it.
     func allocatePage<P: Platform>(_ p: P, gfn: UInt64, role: ShadowPageRole) -> Int? {
-        let head = global(Global.freeHead).pointee
-        guard head != 0 else { return nil }
-        let page = Int(head - 1)
-        global(Global.freeHead).pointee = header(page, SPHeader.hashNext).pointee
-        global(Global.freeCount).pointee -= 1
-        if page >= Int(global(Global.pagesUsed).pointee) { global(Global.pagesUsed).pointee = UInt64(page + 1) }
+        guard let page = takeFreePage() else { return nil }
         // The page is off every list and not yet linked: no lockless reader
         // can reach it, so plain writes (the link that publishes it is a
         // platform store, ordered after these). Read back directly under the
@@ -119,4 +114,29 @@ extension VM {
     /// The sptes in `gfn`'s rmap (global indices). Caller holds the lock.
     public func rmapCountOf(gfn: Int) -> Int { Int(rmapCount[gfn]) }
     public func rmapEntry(gfn: Int, _ k: Int) -> Int { Int(rmapEntries[gfn * VM.rmapCapacity + k]) - 1 }
+}
+
+/// The free list of shadow pages (both MMUs' page tables), linked through
+/// `SPHeader.hashNext`; the caller holds the lock that guards it (the
+/// mmu-lock, or the TDP MMU's pages lock).
+extension VM {
+    /// The head page, off the list, nil when the list is empty. The one way
+    /// a page leaves the list, so it also raises `Global.pagesUsed`, which
+    /// bounds what `VMStorage.reset` rewrites.
+    func takeFreePage() -> Int? {
+        let head = global(Global.freeHead).pointee
+        guard head != 0 else { return nil }
+        let page = Int(head - 1)
+        global(Global.freeHead).pointee = header(page, SPHeader.hashNext).pointee
+        global(Global.freeCount).pointee -= 1
+        if page >= Int(global(Global.pagesUsed).pointee) { global(Global.pagesUsed).pointee = UInt64(page + 1) }
+        return page
+    }
+
+    /// `page` back at the head of the list.
+    func returnFreePage(_ page: Int) {
+        header(page, SPHeader.hashNext).pointee = global(Global.freeHead).pointee
+        global(Global.freeHead).pointee = UInt64(page + 1)
+        global(Global.freeCount).pointee += 1
+    }
 }

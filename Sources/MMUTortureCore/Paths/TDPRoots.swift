@@ -28,12 +28,7 @@ extension VM {
 
     /// A page off the free list, accounted as allocated (a vCPU's cache).
     func tdpAllocatePage<P: Platform>(_ p: P) -> Int? {
-        let head = global(Global.freeHead).pointee
-        guard head != 0 else { return nil }
-        let page = Int(head - 1)
-        global(Global.freeHead).pointee = header(page, SPHeader.hashNext).pointee
-        global(Global.freeCount).pointee -= 1
-        if page >= Int(global(Global.pagesUsed).pointee) { global(Global.pagesUsed).pointee = UInt64(page + 1) }
+        guard let page = takeFreePage() else { return nil }
         p.ghostStore(tdp.ptState + page, TDPState.PTState.allocated)
         return page
     }
@@ -79,9 +74,7 @@ extension VM {
         p.ghostStore(tdp.rootFlags + page,
                      p.ghostLoad(tdp.rootFlags + page) & ~(TDPState.RootFlag.zapped | TDPState.RootFlag.diedValid))
         p.ghostStore(tdp.ptState + page, TDPState.PTState.free)
-        header(page, SPHeader.hashNext).pointee = global(Global.freeHead).pointee
-        global(Global.freeHead).pointee = UInt64(page + 1)
-        global(Global.freeCount).pointee += 1
+        returnFreePage(page)
         p.count(.shadowPagesFreed)
         p.trace(.pageFreed, gfn: -1, UInt64(page))
     }

@@ -115,9 +115,7 @@ extension VM {
         // Part of the poison: a freed page belongs to no generation (a root
         // used after its free is obsolete). The allocator sets it again.
         p.ghostStore(header(page, SPHeader.validGen), 0)
-        header(page, SPHeader.hashNext).pointee = global(Global.freeHead).pointee
-        global(Global.freeHead).pointee = UInt64(page + 1)
-        global(Global.freeCount).pointee += 1
+        returnFreePage(page)
         p.count(.shadowPagesFreed)
         p.trace(.pageFreed, gfn: -1, UInt64(page))
     }
