@@ -80,6 +80,11 @@ public struct ThreadState {
     /// tdp-mmu, the checker's: page-table removals under the read lock this
     /// thread has in flight (`VM.tdpBeginRemoval`).
     public var tdpRemovals: UInt64 = 0
+    /// tdp-mmu, the checker's (rcu-lifetime): the table this thread's last
+    /// walk ended in (page + 1, 0 = none) and the incarnation it had when the
+    /// walk read the link to it (`VM.tdpWalk`).
+    public var tdpWalkTable: UInt64 = 0
+    public var tdpWalkIncarnation: UInt64 = 0
     public var pad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
     public init(depth: Int, seed: UInt64, perturbSeed: UInt64 = 0) {

@@ -81,6 +81,10 @@ public struct TDPState {
     /// section of `kvm_mmu_invalidate_begin` to that of `_end`
     /// (notifier-range). Plain words, written under the write lock.
     public let invalidating: UnsafeMutablePointer<UInt64>
+    /// Per page: how many times it was freed (rcu-lifetime: a walker's table
+    /// is the incarnation its link pointed to when the walker read it). A
+    /// plain word, written under `pagesLock` by the free.
+    public let incarnations: UnsafeMutablePointer<UInt64>
 
     static func allocate(pages: Int, vcpus: Int, frames: Int) -> TDPState {
         func words(_ n: Int) -> UnsafeMutablePointer<UInt64> {
@@ -92,14 +96,15 @@ public struct TDPState {
                         caches: words(vcpus * cacheSize), pendingFree: words(pages), pendingCount: words(1),
                         rangeStart: words(1), rangeEnd: words(1), dirtyLogMode: words(1), pagesLock: MMULock.allocate(),
                         ptState: words(pages), frozenOwner: words(pages * 512), dirtyCarries: words(frames), removals: words(1),
-                        pages4K: words(1), invalidating: words(frames))
+                        pages4K: words(1), invalidating: words(frames), incarnations: words(pages))
     }
 
     /// Every array with its length, as `allocate` made them.
     func arrays(pages: Int, vcpus: Int, frames: Int) -> [(UnsafeMutablePointer<UInt64>, Int)] {
         [(roots, TDPState.maxRoots), (refs, pages), (rootFlags, pages), (caches, vcpus * TDPState.cacheSize),
          (pendingFree, pages), (pendingCount, 1), (rangeStart, 1), (rangeEnd, 1), (dirtyLogMode, 1), (ptState, pages),
-         (frozenOwner, pages * 512), (dirtyCarries, frames), (removals, 1), (pages4K, 1), (invalidating, frames)]
+         (frozenOwner, pages * 512), (dirtyCarries, frames), (removals, 1), (pages4K, 1), (invalidating, frames),
+         (incarnations, pages)]
             .map { ($0.0, max(1, $0.1)) }
     }
 

@@ -74,15 +74,20 @@ extension VM {
         defer { p.rcuReadUnlock() }
         var page = root
         var level = 4
+        // rcu-lifetime: each table is the incarnation its link had when read.
+        var incarnation = checks ? p.peek(tdp.incarnations + root) : 0
         while level > 1 {
             let sp = sptep(page: page, index: VM.tdpIndex(gfn, level: level))
             let spte = p.load(sp)
-            if !checkPageLive(p, page: page, vcpu: v.pointee.id, gfn: gfn, spte: spte, checker: checker) {
-                return tdpRetry(p, gfn: gfn, why: 3)
+            if checks {
+                guard checkTableLive(p, page: page, incarnation: incarnation, vcpu: v.pointee.id, gfn: gfn, spte: spte,
+                                     checker: checker) else { return tdpRetry(p, gfn: gfn, why: 3) }
+                tdpNoteWalkTable(p, page: page, incarnation: incarnation)
             }
             if SPTE.isFrozen(spte) { return tdpRetry(p, gfn: gfn, why: 3) }
             if spte & SPTE.presentMask != 0 {
                 page = SPTE(raw: spte).childIndex
+                if checks { incarnation = p.peek(tdp.incarnations + page) }
                 level -= 1
                 continue
             }
@@ -104,10 +109,12 @@ extension VM {
                 return tdpRetry(p, gfn: gfn, why: 4)
             }
             page = child
+            if checks { incarnation = p.peek(tdp.incarnations + page) }
             level -= 1
         }
+        if checks { tdpNoteWalkTable(p, page: page, incarnation: incarnation) }
         let sp = sptep(page: page, index: gfn & 511)
-        let old = p.load(sp)
+        let old = tdpLoadSPTE(p, sp, gfn: gfn, vcpu: v.pointee.id, checker: checker)
         if SPTE.isFrozen(old) { return tdpRetry(p, gfn: gfn, why: 3) }
         // Write tracking (a shadowed guest page table): emulate, never map writable.
         let tracked = p.load(rmapFlags + gfn) & VM.pteListWriteProtect != 0

@@ -81,7 +81,7 @@ extension VM {
                 continue
             }
             if let sp = tdpWalk(p, root: root, gfn: gfn, level: 1, checker: checker) {
-                let old = p.load(sp)
+                let old = tdpLoadSPTE(p, sp, gfn: gfn, checker: checker)
                 if old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 {
                     let was = tdpWriteSPTE(p, sp, 0)
                     p.trace(.tdpZapLeaf, gfn: gfn, was, 0)
@@ -112,7 +112,7 @@ extension VM {
         tdpForEachRoot(p, includeInvalid: false, checker: checker) { root in
             guard let sp = tdpWalk(p, root: root, gfn: gfn, level: 1, checker: checker) else { return }
             p.perturb(.wpScan)
-            let old = p.load(sp)
+            let old = tdpLoadSPTE(p, sp, gfn: gfn, checker: checker)
             guard old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 else { return }
             // Mutant tdp-wrprot-skips-mmu-writable looks at W only.
             let mask = ops.tdpWriteProtectMMUWritable ? SPTE.writableMask | SPTE.mmuWritableMask : SPTE.writableMask
@@ -180,7 +180,7 @@ extension VM {
                     continue
                 }
                 if let sp = tdpWalk(p, root: root, gfn: gfn, level: 1, checker: checker) {
-                    var old = p.load(sp)
+                    var old = tdpLoadSPTE(p, sp, gfn: gfn, checker: checker)
                     while !SPTE.isFrozen(old) && old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0
                             && old & bit != 0 {
                         let new = old & ~bit
@@ -193,7 +193,7 @@ extension VM {
                             break
                         }
                         tdpEndLeafUpdate(p, gfn: gfn)
-                        old = p.load(sp)
+                        old = tdpLoadSPTE(p, sp, gfn: gfn, checker: checker)
                     }
                 }
                 progress += 1
@@ -231,7 +231,7 @@ extension VM {
             guard dirty || dMode else { continue }
             tdpForEachRoot(p, includeInvalid: dMode, checker: checker) { root in
                 guard let sp = tdpWalk(p, root: root, gfn: gfn, level: 1, checker: checker) else { return }
-                let old = p.load(sp)
+                let old = tdpLoadSPTE(p, sp, gfn: gfn, checker: checker)
                 guard old & SPTE.presentMask != 0 && old & SPTE.leafMask != 0 && old & bit != 0 else { return }
                 let was = tdpClearSPTEBits(p, sp, bit)
                 if was & bit != 0 { dirty = true }

@@ -67,6 +67,7 @@ extension VM {
         // flags (a reused page carries none). The protocol's flags stay as
         // they were, like any freed memory: `tdpGetRoot` sets a new root's.
         p.ghostStore(header(page, SPHeader.magic), SPHeader.poisonMagic)
+        tdp.incarnations[page] &+= 1   // a walker that read the link before now holds a stale table
         p.ghostFill(sptep(page: page, index: 0), count: 512, SPHeader.poisonSPTE)
         (tdp.frozenOwner + page &* 512).update(repeating: 0, count: 512)
         p.ghostStore(header(page, SPHeader.validGen), 0)
@@ -234,15 +235,24 @@ extension VM {
                               checker: ViolationSink? = nil) -> UnsafeMutablePointer<UInt64>? {
         var page = root
         var l = 4
+        // rcu-lifetime: each table is the incarnation the link to it had
+        // when it was read (the root's is held by the walker's reference).
+        var incarnation = checker != nil && checks ? p.peek(tdp.incarnations + root) : 0
         while l > level {
             let spte = p.load(sptep(page: page, index: VM.tdpIndex(gfn, level: l)))
-            if let checker, checks, !checkPageLive(p, page: page, vcpu: nil, gfn: gfn, spte: spte, checker: checker) { return nil }
+            if let checker, checks, !checkTableLive(p, page: page, incarnation: incarnation, vcpu: nil, gfn: gfn,
+                                                    spte: spte, checker: checker) { return nil }
             if spte & SPTE.presentMask == 0 { return nil }
             page = SPTE(raw: spte).childIndex
+            if checker != nil && checks { incarnation = p.peek(tdp.incarnations + page) }
             l &-= 1
         }
-        // The table the caller reads the entry from next.
-        if let checker, checks, !checkPageLive(p, page: page, vcpu: nil, gfn: gfn, spte: 0, checker: checker) { return nil }
+        // The table the caller reads the entry from next (checkSPTELive).
+        if let checker, checks {
+            guard checkTableLive(p, page: page, incarnation: incarnation, vcpu: nil, gfn: gfn, spte: 0,
+                                 checker: checker) else { return nil }
+            tdpNoteWalkTable(p, page: page, incarnation: incarnation)
+        }
         return sptep(page: page, index: VM.tdpIndex(gfn, level: level))
     }
 
@@ -263,6 +273,7 @@ extension VM {
     func tdpSetSPTEAtomic<P: Platform>(_ p: P, _ sp: UnsafeMutablePointer<UInt64>, old: UInt64, new: UInt64, gfn: Int,
                                        checker: ViolationSink) -> Bool {
         let r = p.compareExchange(sp, expected: old, desired: new)
+        _ = checkSPTELive(p, sp, vcpu: nil, gfn: gfn, spte: r.original, checker: checker)
         if r.exchanged { checkNotOverFrozen(p, old: old, new: new, gfn: gfn, checker: checker) }
         return r.exchanged
     }
@@ -393,7 +404,7 @@ extension VM {
     /// changed or is frozen by another thread (the caller retries).
     func tdpZapSPTEAtomic<P: Platform>(_ p: P, _ sp: UnsafeMutablePointer<UInt64>, gfn: Int, level: Int,
                                        checker: ViolationSink) -> Bool {
-        let old = p.load(sp)
+        let old = tdpLoadSPTE(p, sp, gfn: gfn, checker: checker)
         if SPTE.isFrozen(old) { return false }
         if old & SPTE.presentMask == 0 { return true }
         // Freezing stops other threads from installing a present entry
@@ -401,7 +412,9 @@ extension VM {
         let target = ops.tdpZapFreezes ? SPTE.frozen : 0
         if level == 1 { tdpBeginLeafUpdate(p, gfn: gfn) } else { tdpBeginRemoval(p) }
         defer { if level == 1 { tdpEndLeafUpdate(p, gfn: gfn) } else { tdpEndRemoval(p) } }
-        guard p.compareExchange(sp, expected: old, desired: target).exchanged else { return false }
+        let freeze = p.compareExchange(sp, expected: old, desired: target)
+        _ = checkSPTELive(p, sp, vcpu: nil, gfn: gfn, spte: freeze.original, checker: checker)
+        guard freeze.exchanged else { return false }
         if ops.tdpZapFreezes { p.ghostStore(tdp.frozenOwner + (sp - sptes), UInt64(p.threadIndex + 1)) }
         p.trace(.tdpFrozen, gfn: gfn, old)
         tdpHandleChanged(p, gfn: gfn, old: old, new: target, level: level, exclusive: false, checker: checker)

@@ -85,6 +85,8 @@ final class SimHarness {
         s.pointee.heartbeat = 0
         s.pointee.activity = 0
         s.pointee.tdpRemovals = 0
+        s.pointee.tdpWalkTable = 0
+        s.pointee.tdpWalkIncarnation = 0
         s.pointee.tracing = vmConfig.checks
     }
 

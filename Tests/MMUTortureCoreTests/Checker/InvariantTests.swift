@@ -100,6 +100,35 @@ final class InvariantTests: XCTestCase {
         }
     }
 
+    func testRCULifetimeOfTheTDPLeafReads() {
+        // tdp-mmu: after the walk hands back the leaf table's entry, the
+        // walker's own reads of it (the load, the cmpxchg of an update, the
+        // zap's load and freeze) are checked too: the table freed after
+        // the walk's check (poisoned), or freed and handed out again (its
+        // magic live, its count of frees raised), is reported by each; the
+        // table as the walk found it by none.
+        let reads: [(String, (Fixture, UnsafeMutablePointer<UInt64>) -> Void)] = [
+            ("load", { f, sp in _ = f.vm.tdpLoadSPTE(f.p, sp, gfn: 5, checker: f.checker) }),
+            ("cmpxchg", { f, sp in
+                _ = f.vm.tdpSetSPTEAtomic(f.p, sp, old: sp.pointee, new: sp.pointee & ~SPTE.writableMask, gfn: 5,
+                                          checker: f.checker) }),
+            ("zap", { f, sp in _ = f.vm.tdpZapSPTEAtomic(f.p, sp, gfn: 5, level: 1, checker: f.checker) }),
+        ]
+        for (name, read) in reads {
+            for state in ["live", "freed", "reused"] {
+                let f = Fixture(protocolName: .tdpMMU)
+                _ = f.vm.tdpPageFault(f.p, f.vcpu, addr: 5, gfn: 5, write: true, checker: f.checker)
+                let sp = f.vm.tdpWalk(f.p, root: f.vcpu.pointee.root - 1, gfn: 5, level: 1, checker: f.checker)!
+                XCTAssertEqual(f.reported, [], name)
+                let table = (sp - f.vm.sptes) / 512
+                if state == "freed" { f.vm.header(table, SPHeader.magic).pointee = SPHeader.poisonMagic }
+                if state == "reused" { f.vm.tdp.incarnations[table] += 1 }
+                read(f, sp)
+                XCTAssertEqual(Set(f.reported), state == "live" ? [] : [.rcuLifetime], "\(name), \(state)")
+            }
+        }
+    }
+
     func testFaultProgress() {
         // A slow fault's leaf (gfn 5, both paging modes) must be on the walk
         // from the vCPU's root: unlinking the leaf table or the middle table,
