@@ -27,7 +27,10 @@ extension VM {
     /// dirty bit the CPU sets as it writes: the page is dirty before the data
     /// lands. That the guest's data reached the page is the checker's record
     /// (a ghost store, as at a guest write), after both.
-    func emulateGuestWrite<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, gfn: Int, pfn: Int) {
+    func emulateGuestWrite<P: Platform>(_ p: P, _ v: UnsafeMutablePointer<VCPULocal>, gfn: Int, pfn: Int,
+                                        checker: ViolationSink) {
+        // host-page: an emulated write is a guest write like any other.
+        if checks { checkGuestAccessPage(p, vcpu: v.pointee.id, gfn: gfn, pfn: pfn, write: true, checker: checker) }
         let value = writeValue(v)
         p.store(pfnDirty + pfn, 1)
         p.store(pfnData + pfn, value)
@@ -119,7 +122,7 @@ extension VM {
                 // Mutant emulate-stale-pfn: a write to a write-tracked gfn is
                 // emulated into the page looked up before the invalidation.
                 if !ops.emulationChecksRetry && write && p.load(rmapFlags + gfn) & VM.pteListWriteProtect != 0 {
-                    emulateGuestWrite(p, v, gfn: gfn, pfn: pfn)
+                    emulateGuestWrite(p, v, gfn: gfn, pfn: pfn, checker: checker)
                     return .emulated
                 }
                 referenceOnly = true
@@ -169,7 +172,7 @@ extension VM {
         let old = p.load(sp)
         if write && protected {
             // The gfn is never mapped writable: emulate the write.
-            emulateGuestWrite(p, v, gfn: gfn, pfn: pfn)
+            emulateGuestWrite(p, v, gfn: gfn, pfn: pfn, checker: checker)
             if old & SPTE.presentMask == 0 {
                 installLeaf(p, sp: sp, page: page, index: index, gfn: gfn,
                             new: SPTE.leaf(pfn: UInt64(pfn), writable: false, hostWritable: hostWritable,

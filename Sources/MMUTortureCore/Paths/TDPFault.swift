@@ -119,7 +119,7 @@ extension VM {
         // Write tracking (a shadowed guest page table): emulate, never map writable.
         let tracked = p.load(rmapFlags + gfn) & VM.pteListWriteProtect != 0
         if write && tracked {
-            emulateGuestWrite(p, v, gfn: gfn, pfn: pfn)
+            emulateGuestWrite(p, v, gfn: gfn, pfn: pfn, checker: checker)
             if old & SPTE.presentMask == 0 {
                 let hostWritable = p.load(pfnState + pfn) & VM.pfnHostWritable != 0
                 let ro = SPTE.leaf(pfn: UInt64(pfn), writable: false, hostWritable: hostWritable).raw | SPTE.accessedMask

@@ -91,7 +91,7 @@ public enum VCPUIDProtocol: ModelledProtocol {
                    apply: { $0.refaultReleasesPage = false }),
         MutantInfo(name: .emulateStalePFN,
                    summary: "the slow path emulates a write to a write-tracked gfn into the page it looked up even when an invalidation took that page meanwhile (the write lands in a page the host already wrote back)",
-                   expectedInvariants: [.guestMemory], protocols: [.vcpuID, .mmuWritable],
+                   expectedInvariants: [.hostPage, .guestMemory], protocols: [.vcpuID, .mmuWritable],
                    source: "mmu_notifier_retry before kvm_write_guest in the fault path; the gfn_to_pfn_cache invalidation check (kvm_gpc_check)",
                    exposure: MutantExposure(hotFrames: 64, writeRatio: 0.8,
                                             mmu: .only(writeProtect: 4, unprotect: 4, dirtyLog: 1, zapAll: 1,

@@ -245,6 +245,15 @@ final class InvariantTests: XCTestCase {
             f.write(70)
             XCTAssertEqual(f.details, expected.map { [$0] } ?? [], name)
         }
+        // The same three at a write the host emulates for the guest (the
+        // pfn the fault looked up, gfn 70's own while clean).
+        for (name, corrupt, expected) in cases {
+            let f = Fixture()
+            f.write(70)
+            corrupt(f)
+            f.vm.emulateGuestWrite(f.p, f.vcpu, gfn: 70, pfn: 70, checker: f.checker)
+            XCTAssertEqual(f.details, expected.map { [$0] } ?? [], "emulated, \(name)")
+        }
         let f = Fixture()
         f.read(72)
         f.vm.pfnState[72] = VM.pfnFreed
