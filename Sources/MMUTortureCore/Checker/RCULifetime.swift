@@ -40,7 +40,8 @@ extension VM {
     /// last walk ended in (the leaf's load, cmpxchg or exchange, made after
     /// the walk checked the table): the table is still the one the walk
     /// reached. The walker is still inside the read-side section (or under
-    /// the write lock) it walked in.
+    /// the write lock) it walked in. (Every caller reads the table its last
+    /// walk noted; any other table gets the magic check alone.)
     @inline(__always)
     func checkSPTELive<P: Platform>(_ p: P, _ sp: UnsafeMutablePointer<UInt64>, vcpu: Int?, gfn: Int, spte: UInt64,
                                     checker: ViolationSink) -> Bool {

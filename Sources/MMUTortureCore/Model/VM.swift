@@ -186,8 +186,8 @@ public struct VM {
 public final class VMStorage {
     public let vm: VM
     /// Every array `init` allocated, with its length and initial value:
-    /// what `reset` restores.
-    private let regions: [(words: UnsafeMutablePointer<UInt64>, count: Int, value: UInt64)]
+    /// what `reset` restores. `perSPTE`: a word per spte of every page.
+    private let regions: [(words: UnsafeMutablePointer<UInt64>, count: Int, value: UInt64, perSPTE: Bool)]
 
     public init(config: VMConfig) {
         precondition(config.frames >= 16 && config.vcpus >= 1)
@@ -195,11 +195,11 @@ public final class VMStorage {
         // Enough pages for several generations of the whole table.
         let perGeneration = 2 + (frames + (1 << 18) - 1) / (1 << 18) + (frames + 511) / 512 * 2 + 4
         let pageCount = config.poolPages > 0 ? config.poolPages : max(64, perGeneration * 8)
-        var regions: [(words: UnsafeMutablePointer<UInt64>, count: Int, value: UInt64)] = []
-        func words(_ n: Int, _ v: UInt64 = 0) -> UnsafeMutablePointer<UInt64> {
+        var regions: [(words: UnsafeMutablePointer<UInt64>, count: Int, value: UInt64, perSPTE: Bool)] = []
+        func words(_ n: Int, _ v: UInt64 = 0, perSPTE: Bool = false) -> UnsafeMutablePointer<UInt64> {
             let p = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
             p.initialize(repeating: v, count: n)
-            regions.append((p, n, v))
+            regions.append((p, n, v, perSPTE))
             return p
         }
         let pfnCount = frames * 2 + 64
@@ -209,9 +209,9 @@ public final class VMStorage {
         vm = VM(config: config, frames: frames, vcpuCount: config.vcpus, layout: config.layout, ops: config.ops,
                 spteRules: SPTERules(config.ops.protocolName),
                 pageCount: pageCount,
-                sptes: words(pageCount * 512, SPHeader.poisonSPTE),
+                sptes: words(pageCount * 512, SPHeader.poisonSPTE, perSPTE: true),
                 headers: words(pageCount * SPHeader.words),
-                gfnsArena: words(pageCount * 512),
+                gfnsArena: words(pageCount * 512, perSPTE: true),
                 hashBuckets: hashBuckets,
                 hashHeads: words(hashBuckets),
                 rmapFlags: words(frames), rmapCount: words(frames),
@@ -249,10 +249,7 @@ public final class VMStorage {
     /// its sptes.
     public func reset() {
         let used = min(Int(vm.global(VM.Global.pagesUsed).pointee), vm.pageCount)
-        for r in regions {
-            let pageArray = r.words == vm.sptes || r.words == vm.gfnsArena
-            r.words.update(repeating: r.value, count: pageArray ? used * 512 : r.count)
-        }
+        for r in regions { r.words.update(repeating: r.value, count: r.perSPTE ? used * 512 : r.count) }
         vm.mmuLock.reset()
         vm.tdp.reset(pages: vm.pageCount, vcpus: vm.vcpuCount, frames: vm.frames, usedPages: used)
         vm.initialiseFreeLists()

@@ -235,22 +235,22 @@ extension VM {
                               checker: ViolationSink? = nil) -> UnsafeMutablePointer<UInt64>? {
         var page = root
         var l = 4
-        // rcu-lifetime: each table is the incarnation the link to it had
-        // when it was read (the root's is held by the walker's reference).
-        var incarnation = checker != nil && checks ? p.peek(tdp.incarnations + root) : 0
+        // rcu-lifetime: each table is the incarnation its link had when read.
+        let checking = checks ? checker : nil
+        var incarnation = checking != nil ? p.peek(tdp.incarnations + root) : 0
         while l > level {
             let spte = p.load(sptep(page: page, index: VM.tdpIndex(gfn, level: l)))
-            if let checker, checks, !checkTableLive(p, page: page, incarnation: incarnation, vcpu: nil, gfn: gfn,
-                                                    spte: spte, checker: checker) { return nil }
+            if let checking, !checkTableLive(p, page: page, incarnation: incarnation, vcpu: nil, gfn: gfn, spte: spte,
+                                             checker: checking) { return nil }
             if spte & SPTE.presentMask == 0 { return nil }
             page = SPTE(raw: spte).childIndex
-            if checker != nil && checks { incarnation = p.peek(tdp.incarnations + page) }
+            if checking != nil { incarnation = p.peek(tdp.incarnations + page) }
             l &-= 1
         }
         // The table the caller reads the entry from next (checkSPTELive).
-        if let checker, checks {
+        if let checking {
             guard checkTableLive(p, page: page, incarnation: incarnation, vcpu: nil, gfn: gfn, spte: 0,
-                                 checker: checker) else { return nil }
+                                 checker: checking) else { return nil }
             tdpNoteWalkTable(p, page: page, incarnation: incarnation)
         }
         return sptep(page: page, index: VM.tdpIndex(gfn, level: level))
