@@ -132,6 +132,10 @@ public struct CampaignRunner {
             if !quiet {
                 print("  active perturbation points: "
                       + (result.activePerturbPoints.isEmpty ? "none" : result.activePerturbPoints.map(\.name).joined(separator: ", ")))
+                if params.mmu.swarm {
+                    let mix = params.activeMMUWeights().table.filter { $0.1 > 0 }.map(\.0.key)
+                    print("  mmu operations (swarm): " + mix.joined(separator: ", "))
+                }
                 print(Summary.render(result))
             }
             for (i, v) in result.violations.prefix(quiet ? 1 : 3).enumerated() {

@@ -48,6 +48,7 @@ enum ConfigSchema {
         weight("mmu.invalidate_range", \.mmu.weights.invalidateRange),
         weight("mmu.invalidate_page", \.mmu.weights.invalidatePage),
         weight("mmu.audit", \.mmu.weights.audit),
+        .boolean("mmu.swarm", \.mmu.weights.swarm),
         .fraction("perturb.probability", \.perturb.probability),
         .duration("perturb.max_delay", \.perturb.maxDelay, in: .zero...DurationSpec.seconds(1)),
         .boolean("perturb.swarm", \.perturb.swarm),

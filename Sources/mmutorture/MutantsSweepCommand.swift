@@ -36,7 +36,7 @@ struct MutantsSweepCommand: ParsableCommand {
     @Option(help: "Clean executions per seed that find the reached sites (default: --executions).")
     var discoveryExecutions: Int?
     @Option(help: "Mutants searched at once (default: the core count).") var jobs: Int?
-    @Option(help: "Only this scenario of the portfolio (repeatable): default, default-two-mmu-threads, default-pct, default-two-mmu-threads-pct, exposure-of-MUTANT.")
+    @Option(help: "Only this scenario of the portfolio (repeatable): default, default-two-mmu-threads, default-pct, default-two-mmu-threads-pct, default-two-mmu-threads-swarm, exposure-of-MUTANT.")
     var scenario: [String] = []
     @Option(help: "The declared-equivalent mutants.") var equivalents: String = "configs/equivalent-mutants.txt"
     @Option(help: "Seconds a mutant's search may take before it is stopped and counted as a hang (default: 120 + 20 ms per execution of its budget).")
@@ -155,7 +155,10 @@ struct MutantsSweepCommand: ParsableCommand {
     /// the default campaign, the same with two mmu-lock threads (mmu-lock
     /// holders racing each other's buffered stores), the same two searched
     /// by PCT (depth 3: a thread or a store buffer held back at chosen
-    /// steps for as long as the others can run), then every exposure
+    /// steps for as long as the others can run), the two-thread pair again
+    /// with swarm testing of the mmu mix (`mmu.swarm`: each execution
+    /// keeps a random subset of the operations, so that two rare ones meet
+    /// often in some executions), then every exposure
     /// scenario of the hand-written catalogue (with the correct protocol),
     /// deterministic. Every scenario is the random walk's unless its config
     /// says otherwise (`deterministic.strategy`).
@@ -171,8 +174,11 @@ struct MutantsSweepCommand: ParsableCommand {
         pct.deterministic.depth = 3
         var twoLockHoldersPCT = twoLockHolders
         twoLockHoldersPCT.deterministic = pct.deterministic
+        var swarm = twoLockHolders
+        swarm.mmu.weights.swarm = true
         portfolio.insert(contentsOf: [(p, "default-two-mmu-threads", twoLockHolders), (p, "default-pct", pct),
-                                      (p, "default-two-mmu-threads-pct", twoLockHoldersPCT)],
+                                      (p, "default-two-mmu-threads-pct", twoLockHoldersPCT),
+                                      (p, "default-two-mmu-threads-swarm", swarm)],
                          at: min(1, portfolio.count))
         return portfolio
     }

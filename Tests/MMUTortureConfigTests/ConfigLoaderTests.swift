@@ -58,7 +58,7 @@ final class ConfigLoaderTests: XCTestCase {
             guest: { frames: 1024, paging: shadow32 }
             workload: { write_ratio: 0.25, pattern: zipf, hot_frames: 8, hot_ratio: 0.5, zipf_s: 2 }
             mmu: { threads: 3, write_protect: 0, unprotect: 1, dirty_log: 2, zap_all: 3, invalidate_range: 4,
-                   invalidate_page: 5, audit: 6 }
+                   invalidate_page: 5, audit: 6, swarm: yes }
             perturb: { probability: 1, max_delay: 1ms, swarm: off, points: [wp-scan, before-free], kinds: [spin] }
             repeat: 3
             watchdog: 2m
@@ -75,6 +75,7 @@ final class ConfigLoaderTests: XCTestCase {
             $0.mmu.threads = 3
             $0.mmu.weights = .only(writeProtect: 0, unprotect: 1, dirtyLog: 2, zapAll: 3, invalidateRange: 4,
                                    invalidatePage: 5, audit: 6)
+            $0.mmu.weights.swarm = true
             $0.perturb.probability = 1; $0.perturb.maxDelay = .milliseconds(1); $0.perturb.swarm = false
             $0.perturb.points = [.wpScan, .beforeFree]; $0.perturb.kinds = [.spin]
             $0.repeat = 3; $0.watchdog = .minutes(2); $0.checker.auditInterval = .zero; $0.traceDepth = 16
@@ -146,6 +147,7 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(parseError("vcpus:\n")?.message, "expected an integer between 1 and 512, got nothing")
         XCTAssertEqual(parseError("vcpus: { n: 4 }\n")?.message, "expected an integer between 1 and 512, got a mapping")
         XCTAssertEqual(parseError("perturb: { swarm: maybe }\n")?.message, "expected true or false, got 'maybe'")
+        XCTAssertEqual(parseError("mmu: { swarm: 2 }\n")?.message, "expected true or false, got '2'")
         XCTAssertEqual(parseError("guest: 4096\n")?.message, "expected a mapping of keys (frames, paging), got '4096'")
         XCTAssertEqual(parseError("workload: { zipf_s: nan }\n")?.message,
                        "expected a number greater than 0 and at most 10, got 'nan'")

@@ -56,6 +56,44 @@ final class SeedTests: XCTestCase {
         XCTAssertTrue(p.activePerturbPoints().isEmpty)
     }
 
+    /// `mmu.swarm`: each seed keeps a subset of the operations with a
+    /// nonzero weight (their weights unchanged, at least one), the same
+    /// subset every time, and different seeds keep different subsets.
+    func testMMUSwarmChoiceRepeats() {
+        var p = RunParameters()
+        p.mmu = .only(writeProtect: 4, unprotect: 4, dirtyLog: 1, zapAll: 1, invalidateRange: 2)
+        XCTAssertEqual(p.activeMMUWeights(), p.mmu, "without swarm the weights are the config's")
+        p.mmu.swarm = true
+        var subsets = Set<[Int]>()
+        var kept = [MMUOperation: Int](), dropped = [MMUOperation: Int]()
+        for seed: UInt64 in 1...64 {
+            p.seed = seed
+            let mix = p.activeMMUWeights()
+            XCTAssertEqual(mix, p.activeMMUWeights())
+            XCTAssertGreaterThan(mix.totalWeight, 0)
+            for ((op, w), (_, original)) in zip(mix.table, p.mmu.table) {
+                XCTAssertTrue(w == 0 || w == original, "\(op): weight \(w), configured \(original)")
+                if original > 0 {
+                    if w > 0 { kept[op, default: 0] += 1 } else { dropped[op, default: 0] += 1 }
+                }
+            }
+            subsets.insert(mix.table.map(\.1))
+        }
+        XCTAssertGreaterThan(subsets.count, 12, "different seeds stress different combinations")
+        for op in [MMUOperation.writeProtect, .unprotect, .dirtyLog, .zapAll, .invalidateRange] {
+            XCTAssertGreaterThan(kept[op] ?? 0, 0, "\(op) is never kept")
+            XCTAssertGreaterThan(dropped[op] ?? 0, 0, "\(op) is never dropped")
+        }
+        XCTAssertNil(kept[.audit], "an operation of weight 0 stays off")
+        // One operation: nothing to choose.
+        p.mmu = .only(dirtyLog: 3)
+        p.mmu.swarm = true
+        for seed: UInt64 in 1...8 {
+            p.seed = seed
+            XCTAssertEqual(p.activeMMUWeights().dirtyLog, 3)
+        }
+    }
+
     func testBelowAndChanceStayInRange() {
         var r = Xoshiro256StarStar(seed: 9)
         for bound in [1, 2, 3, 7, 1000] {

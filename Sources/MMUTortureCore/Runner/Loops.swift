@@ -18,7 +18,36 @@ public struct MMUWeights: Hashable, Sendable {
     public var invalidatePage = 1
     /// An incremental audit of the invariants under the mmu-lock. Key `mmu.audit`, default 1.
     public var audit = 1
+    /// Swarm testing of the mix (Groce et al., "Swarm Testing", ISSTA
+    /// 2012): each run (natively) or each execution (deterministic mode)
+    /// keeps each operation of nonzero weight by a seeded coin flip, at
+    /// least one, and every mmu-lock thread of it uses that subset. A race
+    /// between two rare operations (two mmu threads in dirty logging's
+    /// enable and collapse at once) is then common in some executions
+    /// instead of rare in all. Key `mmu.swarm`, default false.
+    public var swarm = false
     public init() {}
+
+    /// The weights of a run or an execution: these, or with `swarm` the
+    /// subset that `seed` picks (each nonzero weight kept by a coin flip;
+    /// when no coin keeps one, one drawn operation alone).
+    public func swarmed(seed: UInt64) -> MMUWeights {
+        guard swarm else { return self }
+        var rng = Xoshiro256StarStar(seed: seed)
+        let on = MMUWeights.keyPaths.filter { self[keyPath: $0.1] > 0 }
+        guard on.count > 1 else { return self }
+        var kept = on.filter { _ in rng.next() & 1 == 1 }
+        if kept.isEmpty { kept = [on[rng.below(on.count)]] }
+        var w = self
+        for (op, path) in on where !kept.contains(where: { $0.0 == op }) { w[keyPath: path] = 0 }
+        return w
+    }
+
+    /// Each operation with its weight's key path, in `table`'s order.
+    static let keyPaths: [(MMUOperation, WritableKeyPath<MMUWeights, Int>)] = [
+        (.writeProtect, \.writeProtect), (.unprotect, \.unprotect), (.dirtyLog, \.dirtyLog), (.zapAll, \.zapAll),
+        (.invalidateRange, \.invalidateRange), (.invalidatePage, \.invalidatePage), (.audit, \.audit),
+    ]
 
     /// The largest weight a config may give one operation.
     public static let maxWeight = 1_000_000
@@ -27,14 +56,24 @@ public struct MMUWeights: Hashable, Sendable {
     public var totalWeight: Int { table.reduce(0) { $0 &+ $1.1 } }
 
     /// The operations with their weights.
-    public var table: [(MMUOperation, Int)] {
-        [(.writeProtect, writeProtect), (.unprotect, unprotect), (.dirtyLog, dirtyLog), (.zapAll, zapAll),
-         (.invalidateRange, invalidateRange), (.invalidatePage, invalidatePage), (.audit, audit)]
-    }
+    public var table: [(MMUOperation, Int)] { MMUWeights.keyPaths.map { ($0.0, self[keyPath: $0.1]) } }
 }
 
 public enum MMUOperation: Int, Sendable {
     case writeProtect, unprotect, dirtyLog, zapAll, invalidateRange, invalidatePage, audit
+
+    /// The operation's weight key in section `mmu`.
+    public var key: String {
+        switch self {
+        case .writeProtect: return "write_protect"
+        case .unprotect: return "unprotect"
+        case .dirtyLog: return "dirty_log"
+        case .zapAll: return "zap_all"
+        case .invalidateRange: return "invalidate_range"
+        case .invalidatePage: return "invalidate_page"
+        case .audit: return "audit"
+        }
+    }
 }
 
 extension VM {

@@ -81,12 +81,14 @@ public enum NativeRunner {
                 _ = mmut_fetch_add(finished, 1)
             })
         }
+        // The run's mix (`mmu.swarm`: one subset for every mmu thread).
+        let mix = params.activeMMUWeights()
         for j in 0..<mmuThreads {
             let p = NativePlatform<R>(threadIndex: vcpus + j, state: states + vcpus + j, perturbation: perturb)
             let pinTo = cpu(vcpus + j)
             threads.append(spawnRCUThread(R.self) {
                 if let pinTo { Placement.pin(toCPU: pinTo) }
-                vm.mmuLoop(p, weights: params.mmu, hotFrames: params.workload.hotFrames, checker: checker,
+                vm.mmuLoop(p, weights: mix, hotFrames: params.workload.hotFrames, checker: checker,
                            keepRunning: { mmut_load_acquire(finished) < UInt64(vcpus) })
             })
         }

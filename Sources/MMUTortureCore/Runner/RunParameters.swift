@@ -28,4 +28,6 @@ public struct RunParameters: Sendable {
 
     /// The perturbation points active in this run (`PerturbSpec.activePoints`).
     public func activePerturbPoints() -> [PerturbPoint] { perturb.activePoints(seed: seed) }
+    /// The mmu-lock operations a native run does (`MMUWeights.swarmed`).
+    public func activeMMUWeights() -> MMUWeights { mmu.swarmed(seed: deriveSeed(seed, .swarm, 1)) }
 }

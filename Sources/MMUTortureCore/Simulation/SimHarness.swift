@@ -152,7 +152,10 @@ final class SimHarness {
                 sp.state.pointee.rng = Xoshiro256StarStar(seed: deriveSeed(sp.executor.dataSeed, .mmuOperations, j))
                 let p = HookedPlatform(sp, hook: hook)
                 var done = 0
-                vm.mmuLoop(p, weights: weights, hotFrames: hot, checker: checker, keepRunning: {
+                // One subset for every mmu thread of the execution, drawn from
+                // the schedule's data seed (a schedule string replays it).
+                let mix = weights.swarmed(seed: deriveSeed(sp.executor.dataSeed, .swarm, 1))
+                vm.mmuLoop(p, weights: mix, hotFrames: hot, checker: checker, keepRunning: {
                     done += 1
                     return done <= mmuOps
                 })

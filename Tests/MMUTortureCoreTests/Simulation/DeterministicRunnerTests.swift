@@ -115,6 +115,34 @@ final class DeterministicRunnerTests: XCTestCase {
         XCTAssertGreaterThan(dfs.executions, 1)
     }
 
+    /// `mmu.swarm` in the deterministic mode: each execution keeps its own
+    /// subset of the operations for every mmu thread. With write-protect
+    /// and the dirty-log harvest at equal weights, 16 operations on each
+    /// of two threads do both in every execution without swarm; with it,
+    /// some executions only write-protect and some only harvest. An
+    /// execution run again on its own makes the same choice.
+    func testMMUSwarmPicksEachExecutionsOperations() {
+        func kinds(swarm: Bool) -> [String] {
+            var params = DeterministicRunnerTests.params()
+            params.mmu = .only(writeProtect: 1, dirtyLog: 1)
+            params.mmu.swarm = swarm
+            params.vm.mmuThreads = 2
+            return (0..<24).map { i in
+                var s = DeterministicRunnerTests.settings(executions: 1)
+                s.firstExecution = i
+                let r = DeterministicRunner(params: params, settings: s).run()
+                XCTAssertNil(r.failure, "execution \(i): \(r.violations.map(\.message))")
+                XCTAssertNil(r.harnessError)
+                // The end of the run harvests once more (the migration's end).
+                return (r.counter(.writeProtects) > 0 ? "w" : "") + (r.counter(.harvests) > 1 ? "h" : "")
+            }
+        }
+        XCTAssertEqual(Set(kinds(swarm: false)), ["wh"])
+        let swarmed = kinds(swarm: true)
+        XCTAssertTrue(swarmed.contains("w") && swarmed.contains("h"), "\(swarmed)")
+        XCTAssertEqual(swarmed, kinds(swarm: true))
+    }
+
     func testSameSeedSameExecutions() {
         let m = ProtocolVariants.info(.noWPMB)!
         let a = DeterministicRunner(params: DeterministicRunnerTests.params(m), settings: DeterministicRunnerTests.settings(executions: 1_000)).run()
