@@ -83,7 +83,9 @@ public struct TDPState {
     public let invalidating: UnsafeMutablePointer<UInt64>
     /// Per page: how many times it was freed (rcu-lifetime: a walker's table
     /// is the incarnation its link pointed to when the walker read it). A
-    /// plain word, written under `pagesLock` by the free.
+    /// plain word, written by the free: a TDP table's under `pagesLock`, a
+    /// shadow page's (`freeShadowPage`, which uses this array too) under
+    /// the mmu-lock.
     public let incarnations: UnsafeMutablePointer<UInt64>
 
     static func allocate(pages: Int, vcpus: Int, frames: Int) -> TDPState {

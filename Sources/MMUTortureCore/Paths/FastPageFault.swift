@@ -33,7 +33,8 @@ extension VM {
         if root == 0 || p.load(vcpuWord(v.pointee.id, VCPUWord.requests)) & VM.requestMMUReload != 0 {
             return .slowPath
         }
-        guard let (page, index) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id, checker: checker) else {
+        guard let (page, index, incarnation) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id,
+                                                          checker: checker) else {
             return .slowPath
         }
         let sp = sptep(page: page, index: index)
@@ -44,15 +45,30 @@ extension VM {
                 : fastPathMMUWritableAttempt(p, v, sp: sp, page: page, index: index, gfn: gfn, checker: checker)
             if let o = outcome {
                 p.state.pointee.recordRetries(attempt)
+                checkLeafPageLive(p, page: page, incarnation: incarnation, sp: sp, vcpu: v.pointee.id, gfn: gfn,
+                                  checker: checker)
                 return o
             }
             attempt &+= 1
             p.count(.fastRetry)
             if attempt == VM.fastPathAttempts {
                 p.state.pointee.recordRetries(attempt)
+                checkLeafPageLive(p, page: page, incarnation: incarnation, sp: sp, vcpu: v.pointee.id, gfn: gfn,
+                                  checker: checker)
                 return .retriesExhausted
             }
         }
+    }
+
+    /// rcu-lifetime after the fast path's last read or cmpxchg of the leaf
+    /// page, still inside its read-side section: the page is the one the
+    /// walk reached (docs/invariants.md).
+    @inline(__always)
+    func checkLeafPageLive<P: Platform>(_ p: P, page: Int, incarnation: UInt64, sp: UnsafeMutablePointer<UInt64>,
+                                        vcpu: Int, gfn: Int, checker: ViolationSink) {
+        guard checks else { return }
+        _ = checkTableLive(p, page: page, incarnation: incarnation, vcpu: vcpu, gfn: gfn, spte: p.peek(sp),
+                           checker: checker)
     }
 
     /// The checks both protocols start with (`fast_page_fault`'s early

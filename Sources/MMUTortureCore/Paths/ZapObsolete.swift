@@ -111,6 +111,7 @@ extension VM {
     func freeShadowPage<P: Platform>(_ p: P, page: Int) {
         if header(page, SPHeader.hashNext).pointee != SPHeader.unhashed { unhash(page: page) }
         p.ghostStore(header(page, SPHeader.magic), SPHeader.poisonMagic)
+        tdp.incarnations[page] &+= 1   // a walker that read the link before now holds a stale page
         p.ghostFill(sptep(page: page, index: 0), count: 512, SPHeader.poisonSPTE)
         // Part of the poison: a freed page belongs to no generation (a root
         // used after its free is obsolete). The allocator sets it again.

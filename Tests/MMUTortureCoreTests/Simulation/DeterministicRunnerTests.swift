@@ -28,7 +28,8 @@ final class DeterministicRunnerTests: XCTestCase {
     /// Executions each mutant may need at seed 1 (default random-walk
     /// strategy, the mutant's exposure, 4 vCPUs x 64 accesses, 16 mmu
     /// operations). Measured at seeds 1-5: shared-id 541-1083,
-    /// free-without-grace 31-769, no-fastpath-mb 70-259, no-wp-mb 23-152,
+    /// free-without-grace 31-769 (2-8 since rcu-lifetime counts the frees
+    /// of the fast path's leaf page), no-fastpath-mb 70-259, no-wp-mb 23-152,
     /// wp-ignores-id 26-165, skip-tlb-flush 1-60, the rest 1-5; with the
     /// per-section audits and the faithful seed 003 mutant (measured at
     /// seeds 1-2): nonatomic-spte-update 2,618, reload-keeps-root 10,
