@@ -41,13 +41,9 @@ enum ConfigSchema {
         .number("workload.zipf_s", \.workload.zipfS, expected: "a number greater than 0 and at most 10",
                 isValid: { $0 > 0 && $0 <= 10 }),
         .integer("mmu.threads", \.mmu.threads, in: 1...8),
-        weight("mmu.write_protect", \.mmu.weights.writeProtect),
-        weight("mmu.unprotect", \.mmu.weights.unprotect),
-        weight("mmu.dirty_log", \.mmu.weights.dirtyLog),
-        weight("mmu.zap_all", \.mmu.weights.zapAll),
-        weight("mmu.invalidate_range", \.mmu.weights.invalidateRange),
-        weight("mmu.invalidate_page", \.mmu.weights.invalidatePage),
-        weight("mmu.audit", \.mmu.weights.audit),
+    ] + MMUWeights.keyPaths.map { op, path in
+        weight("mmu." + op.key, (\CampaignConfig.mmu.weights).appending(path: path))
+    } + [
         .boolean("mmu.swarm", \.mmu.weights.swarm),
         .fraction("perturb.probability", \.perturb.probability),
         .duration("perturb.max_delay", \.perturb.maxDelay, in: .zero...DurationSpec.seconds(1)),

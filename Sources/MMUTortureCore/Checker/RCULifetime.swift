@@ -19,10 +19,10 @@ extension VM {
     /// `incarnation` led to: the table is live and was not freed since (a
     /// freed table may already be reused, its magic live again).
     @inline(__always)
-    func checkTableLive<P: Platform>(_ p: P, page: Int, incarnation: UInt64, vcpu: Int?, gfn: Int, spte: UInt64,
-                                     checker: ViolationSink) -> Bool {
+    func checkTableLive<P: Platform>(_ p: P, page: Int, incarnation: UInt64, vcpu: Int?, gfn: Int,
+                                     spte: @autoclosure () -> UInt64, checker: ViolationSink) -> Bool {
         if p.peek(header(page, SPHeader.magic)) != SPHeader.liveMagic || p.peek(tdp.incarnations + page) != incarnation {
-            checker.report(p, .poisonedShadowPage, vcpu: vcpu, gfn: gfn, spteA: spte, spteB: UInt64(page))
+            checker.report(p, .poisonedShadowPage, vcpu: vcpu, gfn: gfn, spteA: spte(), spteB: UInt64(page))
             return false
         }
         return true

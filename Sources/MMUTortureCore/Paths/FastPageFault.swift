@@ -33,32 +33,38 @@ extension VM {
         if root == 0 || p.load(vcpuWord(v.pointee.id, VCPUWord.requests)) & VM.requestMMUReload != 0 {
             return .slowPath
         }
-        guard let (page, index, incarnation) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id,
-                                                          checker: checker) else {
+        guard let (page, index) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id, checker: checker) else {
             return .slowPath
         }
+        let incarnation = leafIncarnation(p, page: page)
         let sp = sptep(page: page, index: index)
         var attempt = 0
+        var outcome: FastPathOutcome
         while true {
-            let outcome = ops.isVCPUID
+            if let o = ops.isVCPUID
                 ? fastPathVCPUIDAttempt(p, v, sp: sp, page: page, index: index, gfn: gfn, checker: checker)
-                : fastPathMMUWritableAttempt(p, v, sp: sp, page: page, index: index, gfn: gfn, checker: checker)
-            if let o = outcome {
-                p.state.pointee.recordRetries(attempt)
-                checkLeafPageLive(p, page: page, incarnation: incarnation, sp: sp, vcpu: v.pointee.id, gfn: gfn,
-                                  checker: checker)
-                return o
+                : fastPathMMUWritableAttempt(p, v, sp: sp, page: page, index: index, gfn: gfn, checker: checker) {
+                outcome = o
+                break
             }
             attempt &+= 1
             p.count(.fastRetry)
             if attempt == VM.fastPathAttempts {
-                p.state.pointee.recordRetries(attempt)
-                checkLeafPageLive(p, page: page, incarnation: incarnation, sp: sp, vcpu: v.pointee.id, gfn: gfn,
-                                  checker: checker)
-                return .retriesExhausted
+                outcome = .retriesExhausted
+                break
             }
         }
+        p.state.pointee.recordRetries(attempt)
+        checkLeafPageLive(p, page: page, incarnation: incarnation, sp: sp, vcpu: v.pointee.id, gfn: gfn,
+                          checker: checker)
+        return outcome
     }
+
+    /// rcu-lifetime: the leaf page's count of frees, read right after the
+    /// walk read the link to it (a page freed and handed out again has its
+    /// magic live again; `checkLeafPageLive` compares).
+    @inline(__always)
+    func leafIncarnation<P: Platform>(_ p: P, page: Int) -> UInt64 { checks ? p.peek(tdp.incarnations + page) : 0 }
 
     /// rcu-lifetime after the fast path's last read or cmpxchg of the leaf
     /// page, still inside its read-side section: the page is the one the

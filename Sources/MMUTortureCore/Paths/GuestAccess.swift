@@ -76,8 +76,7 @@ extension VM {
     /// level is not present. Every page read is checked for poison after the
     /// read (rcu-lifetime): a freed page's magic is poisoned before its sptes.
     @inline(__always)
-    public func walkToLeaf<P: Platform>(_ p: P, root: Int, addr: Int, vcpu: Int,
-                                        checker: ViolationSink) -> (page: Int, index: Int, incarnation: UInt64)? {
+    public func walkToLeaf<P: Platform>(_ p: P, root: Int, addr: Int, vcpu: Int, checker: ViolationSink) -> (page: Int, index: Int)? {
         var page = root &- 1
         var level = 4
         while level > 1 {
@@ -95,10 +94,7 @@ extension VM {
             }
             level &-= 1
         }
-        // rcu-lifetime: the leaf page is the incarnation its link had when
-        // read (a page freed and handed out again has its magic live
-        // again); the caller checks it after its own reads of the page.
-        return (page, addr & 511, checks ? p.peek(tdp.incarnations + page) : 0)
+        return (page, addr & 511)
     }
 
     /// One attempt at a guest access (`addr` = gfn under tdp). On a TLB hit
@@ -124,7 +120,7 @@ extension VM {
             if checks { checkRootCurrent(p, v, root: root, gfn: gfn, checker: checker) }
             // tlb-coherence: the fill's event number, read before the spte.
             let fillEvent = tlbFillSnapshot(p, v, gfn: gfn)
-            guard let (page, index, _) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id, checker: checker) else {
+            guard let (page, index) = walkToLeaf(p, root: root, addr: addr, vcpu: v.pointee.id, checker: checker) else {
                 return AccessResult(done: false, spte: 0)
             }
             let sp = sptep(page: page, index: index)

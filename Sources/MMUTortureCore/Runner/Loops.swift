@@ -29,11 +29,13 @@ public struct MMUWeights: Hashable, Sendable {
     public init() {}
 
     /// The weights of a run or an execution: these, or with `swarm` the
-    /// subset that `seed` picks (each nonzero weight kept by a coin flip;
-    /// when no coin keeps one, one drawn operation alone).
-    public func swarmed(seed: UInt64) -> MMUWeights {
+    /// subset that `master` (a run's seed, an execution's data seed) picks
+    /// from its stream `(.swarm, 1)` (the perturbation points' swarm is
+    /// stream 0): each nonzero weight kept by a coin flip; when no coin
+    /// keeps one, one drawn operation alone.
+    public func swarmed(master: UInt64) -> MMUWeights {
         guard swarm else { return self }
-        var rng = Xoshiro256StarStar(seed: seed)
+        var rng = Xoshiro256StarStar(seed: deriveSeed(master, .swarm, 1))
         let on = MMUWeights.keyPaths.filter { self[keyPath: $0.1] > 0 }
         guard on.count > 1 else { return self }
         var kept = on.filter { _ in rng.next() & 1 == 1 }
@@ -43,8 +45,9 @@ public struct MMUWeights: Hashable, Sendable {
         return w
     }
 
-    /// Each operation with its weight's key path, in `table`'s order.
-    static let keyPaths: [(MMUOperation, WritableKeyPath<MMUWeights, Int>)] = [
+    /// Each operation with its weight's key path, in `table`'s order (and
+    /// the config schema's).
+    public static let keyPaths: [(MMUOperation, WritableKeyPath<MMUWeights, Int>)] = [
         (.writeProtect, \.writeProtect), (.unprotect, \.unprotect), (.dirtyLog, \.dirtyLog), (.zapAll, \.zapAll),
         (.invalidateRange, \.invalidateRange), (.invalidatePage, \.invalidatePage), (.audit, \.audit),
     ]

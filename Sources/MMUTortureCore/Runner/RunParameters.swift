@@ -29,5 +29,5 @@ public struct RunParameters: Sendable {
     /// The perturbation points active in this run (`PerturbSpec.activePoints`).
     public func activePerturbPoints() -> [PerturbPoint] { perturb.activePoints(seed: seed) }
     /// The mmu-lock operations a native run does (`MMUWeights.swarmed`).
-    public func activeMMUWeights() -> MMUWeights { mmu.swarmed(seed: deriveSeed(seed, .swarm, 1)) }
+    public func activeMMUWeights() -> MMUWeights { mmu.swarmed(master: seed) }
 }

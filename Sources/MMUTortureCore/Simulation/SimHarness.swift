@@ -154,7 +154,7 @@ final class SimHarness {
                 var done = 0
                 // One subset for every mmu thread of the execution, drawn from
                 // the schedule's data seed (a schedule string replays it).
-                let mix = weights.swarmed(seed: deriveSeed(sp.executor.dataSeed, .swarm, 1))
+                let mix = weights.swarmed(master: sp.executor.dataSeed)
                 vm.mmuLoop(p, weights: mix, hotFrames: hot, checker: checker, keepRunning: {
                     done += 1
                     return done <= mmuOps

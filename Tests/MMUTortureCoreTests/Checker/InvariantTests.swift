@@ -83,10 +83,11 @@ final class InvariantTests: XCTestCase {
         for state in ["live", "freed", "reused"] {
             let f = Fixture()
             f.read(60)
-            guard let (page, index, incarnation) = f.vm.walkToLeaf(f.p, root: f.vcpu.pointee.root, addr: 60, vcpu: 0,
-                                                                   checker: f.checker) else {
+            guard let (page, index) = f.vm.walkToLeaf(f.p, root: f.vcpu.pointee.root, addr: 60, vcpu: 0,
+                                                      checker: f.checker) else {
                 return XCTFail("no leaf for gfn 60")
             }
+            let incarnation = f.vm.leafIncarnation(f.p, page: page)
             XCTAssertEqual(incarnation, f.vm.tdp.incarnations[page], state)
             if state == "freed" { f.vm.header(page, SPHeader.magic).pointee = SPHeader.poisonMagic }
             if state == "reused" { f.vm.tdp.incarnations[page] += 1 }
